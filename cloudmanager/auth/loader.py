@@ -1,0 +1,46 @@
+"""Flask-Login's user loader: the session id carries a kind, an id and a stamp.
+
+`staff:<id>:<stamp>` loads a staff user only while the stamp still matches, so
+rotating a user's stamp (sign-out, password or 2FA change, disabling) ends
+every session of that user, even a copied cookie. Other kinds (the portal's
+customer users) register their own loader.
+"""
+
+from typing import Any, Callable
+
+from cloudmanager.extensions import db, login_manager
+
+LOADERS: dict[str, Callable[[int, str], Any]] = {}
+
+
+def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
+    """Teach the session how to load users of `kind`."""
+    LOADERS[kind] = loader
+
+
+def load_staff(user_id: int, stamp: str):
+    """A staff user whose stamp matches and who is still active."""
+    from cloudmanager.auth.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_stamp != stamp:
+        return None
+    return user
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    """Resolve the id stored in the session; anything malformed is anonymous."""
+    try:
+        kind, raw_id, stamp = session_id.split(":", 2)
+        loader = LOADERS[kind]
+        return loader(int(raw_id), stamp)
+    except (ValueError, KeyError):
+        return None
+
+
+register_loader("staff", load_staff)
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = None  # the stamp does the revoking

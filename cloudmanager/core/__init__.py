@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: htmx helpers, security, errors, money, pagination."""

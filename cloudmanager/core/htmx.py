@@ -1,0 +1,71 @@
+"""One URL, two shapes: full pages for browsers, fragments for htmx requests."""
+
+import json
+from typing import Any
+
+from flask import Flask, Response, make_response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    """True when the request was sent by htmx (and is not a history restore)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def htmx_target() -> str | None:
+    """The id of the element htmx will swap, if any."""
+    return request.headers.get("HX-Target")
+
+
+def render_page(
+    template: str, fragment: str | None = None, status: int = 200, **context: Any
+) -> Response:
+    """Render the page, or only `fragment` when htmx asks for it."""
+    name = fragment if fragment and is_htmx() else template
+    response = make_response(render_template(name, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_to(url: str) -> Response:
+    """A redirect that htmx follows as a full navigation (HX-Redirect, never a 3xx)."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def trigger(response: Response, event: str, detail: Any = None) -> Response:
+    """Add an event to the response's HX-Trigger header, keeping those already set."""
+    events: dict[str, Any] = {}
+    existing = response.headers.get("HX-Trigger")
+    if existing:
+        try:
+            events = json.loads(existing)
+        except ValueError:
+            events = {name.strip(): None for name in existing.split(",")}
+    events[event] = detail
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def toast(response: Response, message: str, level: str = "success") -> Response:
+    """Show a toast in the browser once htmx has swapped the response."""
+    return trigger(response, "toast", {"message": message, "level": level})
+
+
+def convert_redirects(response: Response) -> Response:
+    """htmx requests never get a 3xx: turn any redirect into HX-Redirect."""
+    if is_htmx() and 300 <= response.status_code < 400 and response.location:
+        location = response.location
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the redirect conversion on every response."""
+    app.after_request(convert_redirects)

@@ -1,0 +1,123 @@
+"""The permission matrix, written once as data, and the one place it is enforced.
+
+`PERMISSIONS` says which roles hold each permission; `ENDPOINTS` says which
+permission each route needs. A `before_request` hook checks every request
+(pages, htmx fragments and API calls) against them. A route missing from
+`ENDPOINTS` is refused: forgetting to list a route fails closed, and a test
+walks the URL map to make sure none is left out.
+"""
+
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+ROLES = ("admin", "manager", "agent", "accountant")
+ROLE_LABELS = {
+    "admin": "Administrator",
+    "manager": "Manager",
+    "agent": "Support agent",
+    "accountant": "Accountant",
+}
+
+ALL = frozenset(ROLES)
+
+# Route access levels that are not permissions of the matrix.
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed-in"  # any signed-in staff user
+PORTAL = "portal"  # a signed-in customer user (checked by the portal itself)
+API = "api"  # bearer-token requests (checked by the API's token scopes)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "dashboard.view": ALL,
+    "users.manage": frozenset({"admin"}),
+    "audit.view": frozenset({"admin"}),
+    "jobs.view": frozenset({"admin"}),
+}
+
+PERMISSION_LABELS: dict[str, str] = {
+    "dashboard.view": "See the dashboard",
+    "users.manage": "Invite staff, change roles, disable users, reset 2FA",
+    "audit.view": "Read the audit log",
+    "jobs.view": "See failed background jobs",
+}
+
+ENDPOINTS: dict[str, str] = {
+    "static": PUBLIC,
+    "dashboard.healthz": PUBLIC,
+    "dashboard.index": "dashboard.view",
+    "dashboard.jobs": "jobs.view",
+    "auth.login": PUBLIC,
+    "auth.login_code": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.enrol": PUBLIC,
+    "auth.enrol_qr": PUBLIC,
+    "auth.recovery_codes": SIGNED_IN,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.accept_invite": PUBLIC,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.regenerate_recovery_codes": SIGNED_IN,
+    "auth.disable_2fa": SIGNED_IN,
+    "auth.users": "users.manage",
+    "auth.invite_user": "users.manage",
+    "auth.user_detail": "users.manage",
+    "auth.change_role": "users.manage",
+    "auth.set_user_active": "users.manage",
+    "auth.reset_user_2fa": "users.manage",
+    "auth.audit_log": "audit.view",
+}
+
+
+def can(user: Any, permission: str) -> bool:
+    """True when `user` holds `permission` (unknown permissions are refused)."""
+    if permission == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    if permission == SIGNED_IN:
+        return True
+    return user.role in PERMISSIONS.get(permission, frozenset())
+
+
+def required_permission(endpoint: str | None) -> str | None:
+    """The access level a route needs; None when the route is not in the matrix."""
+    if endpoint is None:
+        return PUBLIC  # 404s and 405s: let Flask answer them
+    return ENDPOINTS.get(endpoint)
+
+
+def enforce_permissions():
+    """Refuse the request unless the current user may open this route."""
+    from flask import abort
+
+    from cloudmanager.core.htmx import redirect_to
+
+    needed = required_permission(request.endpoint)
+    if needed is None:
+        abort(403, "This page is not in the permission matrix.")
+    if needed in (PUBLIC, PORTAL, API):
+        return None
+    if not current_user.is_authenticated or not getattr(current_user, "is_staff", False):
+        from flask import url_for
+
+        if request.path.startswith("/api/"):
+            abort(401)
+        return redirect_to(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not can(current_user, needed):
+        abort(403, "Your role does not allow this.")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Check every request against the matrix."""
+    app.before_request(enforce_permissions)
+
+
+def matrix_rows() -> list[tuple[str, str, list[bool]]]:
+    """(permission, label, [held by each role]) for docs and the settings page."""
+    return [
+        (name, PERMISSION_LABELS.get(name, ""), [role in roles for role in ROLES])
+        for name, roles in PERMISSIONS.items()
+    ]

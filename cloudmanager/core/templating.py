@@ -1,0 +1,40 @@
+"""Template filters and globals shared by every page, email and PDF."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import generate_csrf
+
+from cloudmanager.core.money import format_money
+
+
+def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
+    """A date as `26 Nov 2026`; empty for None."""
+    return value.strftime(fmt) if value else ""
+
+
+def format_datetime(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+    """A timestamp as `26 Nov 2026 14:05`; empty for None."""
+    return value.strftime(fmt) if value else ""
+
+
+def htmx_headers() -> str:
+    """The JSON for `hx-headers` on <body>: every htmx request carries the CSRF token."""
+    import json
+
+    return json.dumps({"X-CSRFToken": generate_csrf()})
+
+
+def init_app(app: Flask) -> None:
+    """Register filters and globals."""
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_global(htmx_headers)
+
+    @app.context_processor
+    def inject_navigation() -> dict[str, Any]:
+        from cloudmanager.core.navigation import visible_navigation
+
+        return {"navigation": visible_navigation}

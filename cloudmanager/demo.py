@@ -1,0 +1,39 @@
+"""The demo data set behind `flask seed-demo`: idempotent, realistic, growing per module."""
+
+from sqlalchemy import select
+
+from cloudmanager.extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"
+
+DEMO_USERS = [
+    ("admin@demo.example.com", "Ada Admin", "admin"),
+    ("manager@demo.example.com", "Max Manager", "manager"),
+    ("agent@demo.example.com", "Alex Agent", "agent"),
+    ("accountant@demo.example.com", "Carla Accountant", "accountant"),
+]
+
+
+def seed_users() -> list[str]:
+    """One user per role, all with the demo password."""
+    from cloudmanager.auth.models import User
+    from cloudmanager.auth.services import create_user
+
+    created = []
+    for email, name, role in DEMO_USERS:
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
+            created.append(email)
+    return [f"users: {len(created)} created ({len(DEMO_USERS)} in the demo)"]
+
+
+SEEDERS = [seed_users]
+
+
+def seed() -> list[str]:
+    """Run every seeder; each adds only what is missing."""
+    summary: list[str] = []
+    for seeder in SEEDERS:
+        summary.extend(seeder())
+        db.session.flush()
+    return summary

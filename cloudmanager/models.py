@@ -1,0 +1,4 @@
+"""Imports every domain's models so metadata (and Alembic) sees all tables."""
+
+from cloudmanager.auth.models import AuditEntry, RecoveryCode, User  # noqa: F401
+from cloudmanager.settings.models import Setting  # noqa: F401

@@ -1,0 +1,128 @@
+"""Shared fixtures: app, db, client, runner, users per role, SQL query counting.
+
+Tests run on SQLite by default, on PostgreSQL when TEST_DATABASE_URL is set and
+with Redis + a real RQ worker when TEST_REDIS_URL is set. The schema is created
+once per run; every test starts from empty tables.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import event, text
+
+from cloudmanager import create_app
+from cloudmanager.config import TestConfig
+from cloudmanager.extensions import db as _db
+
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services"]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """PostgreSQL from TEST_DATABASE_URL, else an SQLite file for this run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def storage_dir(tmp_path_factory) -> str:
+    """Where uploaded and generated files go during the run."""
+    return str(tmp_path_factory.mktemp("files"))
+
+
+@pytest.fixture(scope="session")
+def config_class(database_url, storage_dir):
+    """TestConfig bound to this run's database and storage."""
+
+    class RunConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        STORAGE_DIR = storage_dir
+
+    return RunConfig
+
+
+@pytest.fixture(scope="session")
+def _schema(config_class):
+    """Create every table once per run (migrations are tested separately)."""
+    app = create_app(config_class)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def app(config_class, _schema):
+    """A fresh app on empty tables, with an app context pushed."""
+    from cloudmanager.settings.services import invalidate_cache
+
+    app = create_app(config_class)
+    with app.app_context():
+        invalidate_cache()
+        yield app
+        _db.session.rollback()
+        _empty_tables()
+        invalidate_cache()
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's `flask` commands."""
+    return app.test_cli_runner()
+
+
+class QueryCounter:
+    """Counts SQL statements executed while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        """How many statements ran."""
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter: …; counter.count`"""
+    return lambda: QueryCounter(_db.engine)

@@ -15,17 +15,24 @@ class NavItem:
     endpoint: str
     permission: str | None = None
     section: str = "main"
+    order: int = 100
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Dashboard", "speedometer2", "dashboard.index"),
+    NavItem("Dashboard", "speedometer2", "dashboard.index", "dashboard.view", order=0),
+    NavItem("Background jobs", "cpu", "dashboard.jobs", "jobs.view", "admin", order=950),
 ]
 
 
 def register_nav(item: NavItem) -> None:
-    """Add an entry (domains call this when their blueprint is imported)."""
-    if item not in NAVIGATION:
+    """Add an entry (a domain calls this in its package `__init__`).
+
+    `order` places it: 10 customers, 20 orders, 30 services, 40 invoices,
+    50 tickets, 60 products, 70 reports; admin section 900+.
+    """
+    if all(existing.endpoint != item.endpoint for existing in NAVIGATION):
         NAVIGATION.append(item)
+        NAVIGATION.sort(key=lambda entry: entry.order)
 
 
 def visible_navigation() -> list[dict]:

@@ -8,6 +8,7 @@ once per run; every test starts from empty tables.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from cloudmanager import create_app
@@ -66,12 +67,28 @@ def _empty_tables() -> None:
     _db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own DB session), as in production.
+
+    Without this, requests would share the test's app context, so Flask-Login's
+    cached user and the session's identity map would leak between requests.
+    Afterwards the test's own session is expired so it reads fresh rows.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(config_class, _schema):
     """A fresh app on empty tables, with an app context pushed."""
     from cloudmanager.settings.services import invalidate_cache
 
     app = create_app(config_class)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         invalidate_cache()
         yield app

@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from cloudmanager import create_app
 from cloudmanager.config import TestConfig
 from cloudmanager.extensions import db as _db
+from cloudmanager.extensions import limiter
 
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services"]
 
@@ -29,8 +30,8 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def storage_dir(tmp_path_factory) -> str:
-    """Where uploaded and generated files go during the run."""
-    return str(tmp_path_factory.mktemp("files"))
+    """Where files go during the run (shared with the CI worker via TEST_STORAGE_DIR)."""
+    return os.environ.get("TEST_STORAGE_DIR") or str(tmp_path_factory.mktemp("files"))
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +92,7 @@ def app(config_class, _schema):
     app.test_client_class = IsolatedClient
     with app.app_context():
         invalidate_cache()
+        limiter.reset()
         yield app
         _db.session.rollback()
         _empty_tables()

@@ -15,7 +15,7 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from cloudmanager.auth.models import RecoveryCode, User
 from cloudmanager.core.audit import audit
@@ -66,7 +66,7 @@ def verify_totp(user: User, code: str) -> bool:
     step = matching_step(user.totp_secret, code)
     if step is None:
         return False
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(User)
         .where(User.id == user.id, User.totp_last_step < step)
         .values(totp_last_step=step)
@@ -113,7 +113,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     )
     if code_id is None:
         return False
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(RecoveryCode)
         .where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow())

@@ -75,3 +75,11 @@ def test_navigation_shows_only_what_the_role_may_open(client, login_as):
     login_as("admin")
     page = client.get("/").get_data(as_text=True)
     assert "/admin/audit" in page and "/admin/users" in page
+
+
+def test_docs_permissions_md_is_up_to_date(app):
+    from cloudmanager.config import BASE_DIR
+    from cloudmanager.core.permissions_doc import render_permissions_markdown
+
+    written = (BASE_DIR / "docs" / "permissions.md").read_text()
+    assert written == render_permissions_markdown(), "run `flask permissions-doc`"

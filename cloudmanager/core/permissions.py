@@ -33,6 +33,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
+    "customers.view": ALL,
+    "customers.edit": frozenset({"admin", "manager"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -40,6 +44,10 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "customers.view": "See customers and contacts",
+    "customers.edit": "Create and change customers and contacts",
+    "products.view": "See the product catalog",
+    "products.edit": "Change products and prices",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -67,6 +75,17 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "api.openapi_json": PUBLIC,
+    "api.swagger_ui": PUBLIC,
+    "api.redoc": PUBLIC,
+    "api_tokens.index": SIGNED_IN,
+    "api_tokens.create": SIGNED_IN,
+    "api_tokens.revoke": SIGNED_IN,
+}
+
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
 }
 
 
@@ -85,7 +104,12 @@ def required_permission(endpoint: str | None) -> str | None:
     """The access level a route needs; None when the route is not in the matrix."""
     if endpoint is None:
         return PUBLIC  # 404s and 405s: let Flask answer them
-    return ENDPOINTS.get(endpoint)
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    for prefix, level in ENDPOINT_PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return level
+    return None
 
 
 def enforce_permissions():

@@ -25,6 +25,16 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def database_url(value: str | None) -> str | None:
+    """Use psycopg2 for plain PostgreSQL URLs (SQLAlchemy 2.1 would pick psycopg 3)."""
+    if not value:
+        return value
+    for scheme in ("postgres://", "postgresql://"):
+        if value.startswith(scheme):
+            return "postgresql+psycopg2://" + value[len(scheme) :]
+    return value
+
+
 def default_database_url() -> str:
     """The embedded default: an SQLite file under `instance/`."""
     return f"sqlite:///{INSTANCE_DIR / 'cloudmanager.db'}"
@@ -38,7 +48,7 @@ class Config:
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RQ_QUEUES = ["high", "default", "low"]
@@ -98,7 +108,7 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = os.environ.get("SECRET_KEY") or "test-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL") or "memory://"
     STORAGE_DIR = os.environ.get("TEST_STORAGE_DIR", str(INSTANCE_DIR / "test-files"))

@@ -5,6 +5,7 @@ from cloudmanager.api import tokens_bp as api_tokens_bp
 from cloudmanager.api import v1 as api_v1_bp
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.webhooks import bp as webhooks_bp
 
 BLUEPRINTS = [
     dashboard_bp,
@@ -12,4 +13,5 @@ BLUEPRINTS = [
     api_v1_bp,
     api_docs_bp,
     api_tokens_bp,
+    webhooks_bp,
 ]

@@ -85,6 +85,8 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Refuse webhook targets on private networks (SSRF) unless explicitly allowed.
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 
 class DevelopmentConfig(Config):
@@ -96,6 +98,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
 
 
 class TestConfig(Config):
@@ -118,6 +121,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     SERVER_NAME = None
     JOB_RETRY_INTERVALS = [0, 0, 0]
+    WEBHOOKS_ALLOW_PRIVATE = True  # tests deliver to a server on 127.0.0.1
     # Cheap hashing keeps the suite fast; production uses argon2's defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "customers.edit": frozenset({"admin", "manager"}),
     "products.view": ALL,
     "products.edit": frozenset({"admin", "manager"}),
+    "webhooks.manage": frozenset({"admin"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -48,6 +49,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "customers.edit": "Create and change customers and contacts",
     "products.view": "See the product catalog",
     "products.edit": "Change products and prices",
+    "webhooks.manage": "Register webhooks and redeliver events",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -81,6 +83,12 @@ ENDPOINTS: dict[str, str] = {
     "api_tokens.index": SIGNED_IN,
     "api_tokens.create": SIGNED_IN,
     "api_tokens.revoke": SIGNED_IN,
+    "webhooks.index": "webhooks.manage",
+    "webhooks.create": "webhooks.manage",
+    "webhooks.detail": "webhooks.manage",
+    "webhooks.update": "webhooks.manage",
+    "webhooks.delete": "webhooks.manage",
+    "webhooks.redeliver": "webhooks.manage",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

@@ -41,5 +41,5 @@ def check_same_redis(connection: Redis, app_redis_url: str) -> None:
     if expected != actual:
         raise RuntimeError(
             f"rq worker listens on Redis {actual} but the app enqueues to {expected}; "
-            f"start it with --url {app_redis_url}"
+            "start it with --url set to the app's REDIS_URL (TEST_REDIS_URL in tests)"
         )

@@ -89,20 +89,27 @@ class DevelopmentConfig(Config):
 
 
 class TestConfig(Config):
-    """Tests: SQLite unless TEST_DATABASE_URL is set, inline jobs unless TEST_REDIS_URL."""
+    """Tests: SQLite unless TEST_DATABASE_URL is set.
+
+    Jobs run inline unless a test asks for the real worker (the `redis_url`
+    fixture sets REDIS_URL); the rate limiter uses TEST_REDIS_URL when set.
+    """
 
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL") or "memory://"
+    STORAGE_DIR = os.environ.get("TEST_STORAGE_DIR", str(INSTANCE_DIR / "test-files"))
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""
     SERVER_NAME = None
     JOB_RETRY_INTERVALS = [0, 0, 0]
+    # Cheap hashing keeps the suite fast; production uses argon2's defaults.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 CONFIGS = {

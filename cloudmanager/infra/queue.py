@@ -115,7 +115,7 @@ def dispatch(job: PendingJob) -> None:
 
 def run_inline(job: PendingJob) -> None:
     """Run the job now, in its own app context (so its own session), with retries."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     attempts = 1 + app.config.get("JOB_RETRIES", 0)
     for attempt in range(1, attempts + 1):
         with app.app_context():

@@ -1,0 +1,113 @@
+"""Toasts, confirm dialogs and focus after swaps, driven through htmx in Chromium.
+
+Each test adds tiny test-only routes to the app before its first request and
+lists them in the permission matrix for the duration of the test.
+"""
+
+import pytest
+from flask import flash, make_response, redirect, render_template_string, url_for
+from playwright.sync_api import expect
+
+from cloudmanager.core import permissions
+from cloudmanager.core.htmx import toast
+
+pytestmark = pytest.mark.browser
+
+PAGE = """{% extends "layouts/app.html" %}
+{% block title %}Playground{% endblock %}
+{% block content %}
+<h1>Playground</h1>
+<button type="button" class="btn btn-primary" hx-post="/_test/save" hx-swap="none">Save</button>
+<button type="button" class="btn btn-danger" hx-post="/_test/delete" hx-swap="none"
+        data-confirm="Delete the playground?" data-confirm-button="Delete">Delete</button>
+<div id="swap-area"><button type="button" class="btn btn-light" hx-get="/_test/fragment"
+     hx-target="#swap-area">Load more</button></div>
+{% endblock %}"""
+
+
+@pytest.fixture
+def playground(app, monkeypatch):
+    """Routes: a page, an htmx save answering with a toast, a delete, a fragment, a flash."""
+    calls: list[str] = []
+
+    def page_view():
+        return render_template_string(PAGE)
+
+    def save():
+        calls.append("save")
+        return toast(make_response("", 200), "Playground saved", "success")
+
+    def delete():
+        calls.append("delete")
+        return toast(make_response("", 200), "Playground deleted", "success")
+
+    def fragment():
+        return '<h2 class="h5">More results</h2><p>Loaded.</p>'
+
+    def flash_and_redirect():
+        flash("Settings saved.", "success")
+        return redirect(url_for("dashboard.index"))
+
+    routes = [
+        ("/_test/playground", "test_playground", page_view, ["GET"]),
+        ("/_test/save", "test_save", save, ["POST"]),
+        ("/_test/delete", "test_delete", delete, ["POST"]),
+        ("/_test/fragment", "test_fragment", fragment, ["GET"]),
+        ("/_test/flash", "test_flash", flash_and_redirect, ["GET"]),
+    ]
+    for rule, endpoint, view, methods in routes:
+        app.add_url_rule(rule, endpoint, view, methods=methods)
+        monkeypatch.setitem(permissions.ENDPOINTS, endpoint, "dashboard.view")
+    return calls
+
+
+def test_toast_from_hx_trigger_appears(page, page_problems, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Save").click()
+    toast_node = page.locator("#toasts .toast", has_text="Playground saved")
+    expect(toast_node).to_be_visible()
+    expect(toast_node).to_have_attribute("role", "status")
+    assert playground == ["save"]
+    assert page_problems.all() == []
+
+
+def test_flash_message_shows_as_a_toast_after_a_redirect(page, page_problems, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/flash")
+    expect(page.locator("#toasts .toast", has_text="Settings saved.")).to_be_visible()
+    assert page_problems.all() == []
+
+
+def test_confirm_dialog_cancel_sends_nothing(page, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Delete the playground?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Delete")).to_be_focused()
+    assert playground == []
+
+
+def test_confirm_dialog_accept_sends_the_request(page, page_problems, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.locator("#toasts .toast", has_text="Playground deleted")).to_be_visible()
+    assert playground == ["delete"]
+    assert page_problems.all() == []
+
+
+def test_focus_moves_to_the_new_content_when_the_focused_button_is_swapped_away(
+    page, sign_in, playground
+):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Load more").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="More results")).to_be_focused()

@@ -4,6 +4,9 @@ Each test adds tiny test-only routes to the app before its first request and
 lists them in the permission matrix for the duration of the test.
 """
 
+import re
+import time
+
 import pytest
 from flask import flash, make_response, redirect, render_template_string, url_for
 from playwright.sync_api import expect
@@ -22,7 +25,24 @@ PAGE = """{% extends "layouts/app.html" %}
         data-confirm="Delete the playground?" data-confirm-button="Delete">Delete</button>
 <div id="swap-area"><button type="button" class="btn btn-light" hx-get="/_test/fragment"
      hx-target="#swap-area">Load more</button></div>
+<form id="slow-form" hx-post="/_test/slow" hx-swap="none">
+  <button type="submit" class="btn btn-primary">
+    <span class="spinner-border spinner-border-sm htmx-indicator" aria-hidden="true"></span> Run slowly
+  </button>
+</form>
+<div id="form-area">{{ form_html|safe }}</div>
+<form method="post" action="/_test/plain-delete" data-confirm="Really delete?">
+  <button type="submit" class="btn btn-outline-danger">Remove plainly</button>
+</form>
 {% endblock %}"""
+
+FORM = """<form hx-post="/_test/form" hx-target="#form-area">
+  <label class="form-label" for="name">Name</label>
+  <input class="form-control{{ ' is-invalid' if error }}" id="name" name="name"
+         {% if error %}aria-invalid="true" aria-describedby="name-error"{% endif %}>
+  {% if error %}<div class="invalid-feedback d-block" id="name-error">{{ error }}</div>{% endif %}
+  <button type="submit" class="btn btn-primary">Send form</button>
+</form>"""
 
 
 @pytest.fixture
@@ -31,7 +51,7 @@ def playground(app, monkeypatch):
     calls: list[str] = []
 
     def page_view():
-        return render_template_string(PAGE)
+        return render_template_string(PAGE, form_html=render_template_string(FORM, error=None))
 
     def save():
         calls.append("save")
@@ -48,12 +68,27 @@ def playground(app, monkeypatch):
         flash("Settings saved.", "success")
         return redirect(url_for("dashboard.index"))
 
+    def slow():
+        time.sleep(1.0)
+        return toast(make_response("", 200), "Slow work done", "info")
+
+    def form():
+        return render_template_string(FORM, error="Please enter a name."), 422
+
+    def plain_delete():
+        calls.append("plain-delete")
+        flash("Deleted.", "success")
+        return redirect(url_for("test_playground"))
+
     routes = [
         ("/_test/playground", "test_playground", page_view, ["GET"]),
         ("/_test/save", "test_save", save, ["POST"]),
         ("/_test/delete", "test_delete", delete, ["POST"]),
         ("/_test/fragment", "test_fragment", fragment, ["GET"]),
         ("/_test/flash", "test_flash", flash_and_redirect, ["GET"]),
+        ("/_test/slow", "test_slow", slow, ["POST"]),
+        ("/_test/form", "test_form", form, ["POST"]),
+        ("/_test/plain-delete", "test_plain_delete", plain_delete, ["POST"]),
     ]
     for rule, endpoint, view, methods in routes:
         app.add_url_rule(rule, endpoint, view, methods=methods)
@@ -111,3 +146,41 @@ def test_focus_moves_to_the_new_content_when_the_focused_button_is_swapped_away(
     page.get_by_role("button", name="Load more").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="More results")).to_be_focused()
+
+
+def test_slow_action_shows_the_loading_bar_and_a_spinner_in_its_button(page, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    button = page.get_by_role("button", name="Run slowly")
+    button.click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bis-loading\b"))
+    expect(page.locator("#loading-bar")).to_have_css("opacity", "1")
+    expect(button.locator(".spinner-border")).to_be_visible()
+    expect(button).to_be_disabled()
+    expect(page.locator("#toasts .toast", has_text="Slow work done")).to_be_visible()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bis-loading\b"))
+    expect(button.locator(".spinner-border")).to_be_hidden()
+    expect(button).to_be_enabled()
+
+
+def test_invalid_form_rerendered_with_422_puts_focus_on_the_first_bad_field(
+    page, page_problems, sign_in, playground
+):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Send form").click()
+    expect(page.get_by_text("Please enter a name.")).to_be_visible()
+    expect(page.get_by_label("Name")).to_be_focused()
+    assert page_problems.page_errors == []
+
+
+def test_plain_form_with_data_confirm_posts_only_after_confirmation(page, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Remove plainly").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Really delete?")
+    assert playground == []
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#toasts .toast", has_text="Deleted.")).to_be_visible()
+    assert playground == ["plain-delete"]

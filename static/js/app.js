@@ -135,16 +135,31 @@
     node.focus({ preventScroll: false });
   }
 
+  // Swaps whose old content held the focus (keyed by request, as settling comes later).
+  var focusInside = new WeakMap();
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    if (event.detail.xhr && target && active && active !== document.body && target.contains(active)) {
+      focusInside.set(event.detail.xhr, true);
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var settled = event.target && event.target.isConnected ? event.target : document.getElementById("main");
     var config = event.detail.requestConfig || {};
+    var xhr = event.detail.xhr;
     if (!settled) { return; }
     // A re-rendered form with errors: take the user to the first field to fix.
     if (config.verb && config.verb !== "get") {
       var invalid = settled.querySelector("[aria-invalid='true'], .is-invalid");
       if (invalid) { focusElement(invalid); return; }
     }
-    // The focused element was swapped away: focus lands on <body>. Put it back in the new content.
+    // The focused element was swapped away and focus fell to <body>: put it in the new content.
+    // (Polling swaps that never held the focus leave it alone.)
+    if (!xhr || !focusInside.get(xhr)) { return; }
+    focusInside.delete(xhr);
     var active = document.activeElement;
     if (active && active !== document.body && active.isConnected) { return; }
     focusElement(settled.querySelector("[data-focus-after-swap], [autofocus], h1, h2") || settled);

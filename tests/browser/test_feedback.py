@@ -30,6 +30,7 @@ PAGE = """{% extends "layouts/app.html" %}
     <span class="spinner-border spinner-border-sm htmx-indicator" aria-hidden="true"></span> Run slowly
   </button>
 </form>
+<div id="live" hx-get="/_test/live" hx-trigger="load delay:200ms"></div>
 <div id="form-area">{{ form_html|safe }}</div>
 <form method="post" action="/_test/plain-delete" data-confirm="Really delete?">
   <button type="submit" class="btn btn-outline-danger">Remove plainly</button>
@@ -64,6 +65,9 @@ def playground(app, monkeypatch):
     def fragment():
         return '<h2 class="h5">More results</h2><p>Loaded.</p>'
 
+    def live():
+        return '<h2 class="h5">Live figures</h2>'
+
     def flash_and_redirect():
         flash("Settings saved.", "success")
         return redirect(url_for("dashboard.index"))
@@ -85,6 +89,7 @@ def playground(app, monkeypatch):
         ("/_test/save", "test_save", save, ["POST"]),
         ("/_test/delete", "test_delete", delete, ["POST"]),
         ("/_test/fragment", "test_fragment", fragment, ["GET"]),
+        ("/_test/live", "test_live", live, ["GET"]),
         ("/_test/flash", "test_flash", flash_and_redirect, ["GET"]),
         ("/_test/slow", "test_slow", slow, ["POST"]),
         ("/_test/form", "test_form", form, ["POST"]),
@@ -184,3 +189,11 @@ def test_plain_form_with_data_confirm_posts_only_after_confirmation(page, sign_i
     dialog.get_by_role("button", name="Confirm").click()
     expect(page.locator("#toasts .toast", has_text="Deleted.")).to_be_visible()
     assert playground == ["plain-delete"]
+
+
+def test_a_swap_that_did_not_hold_the_focus_leaves_the_focus_alone(page, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    expect(page.get_by_role("heading", name="Live figures")).to_be_visible()
+    page.wait_for_timeout(100)  # settling happens after the swap
+    assert page.evaluate("document.activeElement === document.body")

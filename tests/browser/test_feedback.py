@@ -30,6 +30,7 @@ PAGE = """{% extends "layouts/app.html" %}
     <span class="spinner-border spinner-border-sm htmx-indicator" aria-hidden="true"></span> Run slowly
   </button>
 </form>
+<button type="button" class="btn btn-light" hx-get="/jobs" hx-target="#swap-area">Open jobs</button>
 <div id="live" hx-get="/_test/live" hx-trigger="load delay:200ms"></div>
 <div id="form-area">{{ form_html|safe }}</div>
 <form method="post" action="/_test/plain-delete" data-confirm="Really delete?">
@@ -197,3 +198,14 @@ def test_a_swap_that_did_not_hold_the_focus_leaves_the_focus_alone(page, sign_in
     expect(page.get_by_role("heading", name="Live figures")).to_be_visible()
     page.wait_for_timeout(100)  # settling happens after the swap
     assert page.evaluate("document.activeElement === document.body")
+
+
+def test_refused_htmx_request_explains_itself_in_one_toast(page, sign_in, playground):
+    sign_in("agent")  # agents may not see background jobs
+    page.goto("/_test/playground")
+    page.get_by_role("button", name="Open jobs").click()
+    refusal = page.locator("#toasts .toast", has_text="Your role does not allow this.")
+    expect(refusal).to_be_visible()
+    expect(refusal).to_have_attribute("role", "alert")
+    expect(page.locator("#toasts .toast")).to_have_count(1)
+    expect(page.locator("#swap-area")).to_contain_text("Load more")

@@ -94,3 +94,14 @@ def test_portal_layout_renders_without_a_portal_blueprint(app):
     with app.test_request_context():
         html = render(source)
     assert "Customer portal" in html and "<h1>Hi</h1>" in html
+
+
+def test_pager_marks_unavailable_links_as_disabled_for_keyboards(app):
+    from types import SimpleNamespace
+
+    page = SimpleNamespace(items=[1, 2], has_next=False, next_cursor=None)
+    source = '{% from "macros/pagination.html" import pager %}{{ pager(page, endpoint="dashboard.jobs") }}'
+    with app.test_request_context("/jobs?cursor=abc"):
+        html = render(source, page=page)
+    assert html.count('aria-disabled="true"') == 1
+    assert 'href="/jobs"' in html  # "First" drops the cursor

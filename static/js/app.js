@@ -243,6 +243,14 @@
     });
   }, true);
 
+  /* ---------- History snapshots ---------- */
+
+  // htmx keeps a copy of the page for the back button: old toasts would come back without
+  // their timers, so they leave before the copy is taken.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    document.querySelectorAll("#toasts .toast").forEach(function (node) { node.remove(); });
+  });
+
   /* ---------- Small behaviours ---------- */
 
   document.addEventListener("click", function (event) {

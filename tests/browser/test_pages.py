@@ -70,3 +70,20 @@ def test_skip_link_is_first_on_the_page_and_moves_focus_to_the_content(page, sig
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+def test_user_menu_opens_by_keyboard_and_offers_sign_out(page, page_problems, sign_in):
+    user = sign_in("manager")
+    page.goto("/")
+    toggle = page.get_by_role("button", name=f"Account menu for {user.name}")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    menu = page.locator(".user-menu")
+    expect(menu).to_contain_text(user.email)
+    expect(menu).to_contain_text("Manager")
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("link", name="Account & security")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert page_problems.all() == []

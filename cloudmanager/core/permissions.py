@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "products.view": ALL,
     "products.edit": frozenset({"admin", "manager"}),
     "webhooks.manage": frozenset({"admin"}),
+    "reports.view": ALL,
+    "reports.finance": frozenset({"admin", "manager", "accountant"}),
+    "reports.helpdesk": frozenset({"admin", "manager", "agent"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -50,6 +53,9 @@ PERMISSION_LABELS: dict[str, str] = {
     "products.view": "See the product catalog",
     "products.edit": "Change products and prices",
     "webhooks.manage": "Register webhooks and redeliver events",
+    "reports.view": "Open the reports page (each report checks its own permission)",
+    "reports.finance": "Revenue, receivables, MRR and tax reports",
+    "reports.helpdesk": "Helpdesk reports",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -89,6 +95,9 @@ ENDPOINTS: dict[str, str] = {
     "webhooks.update": "webhooks.manage",
     "webhooks.delete": "webhooks.manage",
     "webhooks.redeliver": "webhooks.manage",
+    "reporting.index": "reports.view",
+    "reporting.show": "reports.view",
+    "reporting.export_csv": "reports.view",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

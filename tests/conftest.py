@@ -98,6 +98,9 @@ def app(config_class, _schema):
         _empty_tables()
         invalidate_cache()
         _db.session.remove()
+        # Every test builds its own app and so its own engine: close its pool, or
+        # PostgreSQL runs out of connections ("too many clients") halfway through.
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
+    "customers.view": ALL,
+    "customers.edit": frozenset({"admin", "manager"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
+    "webhooks.manage": frozenset({"admin"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -40,6 +45,11 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "customers.view": "See customers and contacts",
+    "customers.edit": "Create and change customers and contacts",
+    "products.view": "See the product catalog",
+    "products.edit": "Change products and prices",
+    "webhooks.manage": "Register webhooks and redeliver events",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -67,6 +77,23 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "api.openapi_json": PUBLIC,
+    "api.swagger_ui": PUBLIC,
+    "api.redoc": PUBLIC,
+    "api_tokens.index": SIGNED_IN,
+    "api_tokens.create": SIGNED_IN,
+    "api_tokens.revoke": SIGNED_IN,
+    "webhooks.index": "webhooks.manage",
+    "webhooks.create": "webhooks.manage",
+    "webhooks.detail": "webhooks.manage",
+    "webhooks.update": "webhooks.manage",
+    "webhooks.delete": "webhooks.manage",
+    "webhooks.redeliver": "webhooks.manage",
+}
+
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
 }
 
 
@@ -85,7 +112,12 @@ def required_permission(endpoint: str | None) -> str | None:
     """The access level a route needs; None when the route is not in the matrix."""
     if endpoint is None:
         return PUBLIC  # 404s and 405s: let Flask answer them
-    return ENDPOINTS.get(endpoint)
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    for prefix, level in ENDPOINT_PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return level
+    return None
 
 
 def enforce_permissions():

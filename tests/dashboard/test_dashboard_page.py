@@ -72,3 +72,9 @@ def test_dashboard_query_count_does_not_grow_with_the_audit_log(
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
+
+
+def test_activity_names_what_changed_when_the_entry_has_no_summary(client, login_as):
+    admin = login_as("admin")
+    html = client.get("/").get_data(as_text=True)
+    assert f"User created</span> · {admin.email}" in html

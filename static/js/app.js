@@ -260,6 +260,18 @@
     if (window.history.length > 1) { window.history.back(); } else { window.location.assign("/"); }
   });
 
+  // "/" jumps to the page's search box, as in most web apps (never while typing).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable='true']")) { return; }
+    var search = document.querySelector("[data-search-shortcut]");
+    if (!search) { return; }
+    event.preventDefault();
+    search.focus();
+    search.select();
+  });
+
   function init() {
     wireDialog();
     document.querySelectorAll(".toast[data-autoshow]").forEach(function (node) {

@@ -272,7 +272,23 @@
     search.select();
   });
 
+  // A table wider than the screen scrolls sideways: keyboard users must be able to scroll it too.
+  function makeScrollersFocusable(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (node) {
+      var scrolls = node.scrollWidth > node.clientWidth + 1;
+      if (scrolls && !node.hasAttribute("tabindex")) {
+        var caption = node.querySelector("caption");
+        node.setAttribute("tabindex", "0");
+        node.setAttribute("role", "region");
+        node.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () { makeScrollersFocusable(document); });
+  window.addEventListener("resize", function () { makeScrollersFocusable(document); });
+
   function init() {
+    makeScrollersFocusable(document);
     wireDialog();
     document.querySelectorAll(".toast[data-autoshow]").forEach(function (node) {
       startToast(node, node.classList.contains("cm-toast-danger") ? 8000 : 6000);

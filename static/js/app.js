@@ -273,19 +273,28 @@
   });
 
   // A table wider than the screen scrolls sideways: keyboard users must be able to scroll it too.
+  // Widths change as web fonts arrive and windows resize, so each scroller is watched.
+  function markScroller(node) {
+    if (node.hasAttribute("tabindex") || node.scrollWidth <= node.clientWidth + 1) { return; }
+    var caption = node.querySelector("caption");
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "region");
+    node.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+  }
+  var scrollerWatch = window.ResizeObserver ? new window.ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { markScroller(entry.target.closest(".table-responsive")); });
+  }) : null;
   function makeScrollersFocusable(root) {
     (root || document).querySelectorAll(".table-responsive").forEach(function (node) {
-      var scrolls = node.scrollWidth > node.clientWidth + 1;
-      if (scrolls && !node.hasAttribute("tabindex")) {
-        var caption = node.querySelector("caption");
-        node.setAttribute("tabindex", "0");
-        node.setAttribute("role", "region");
-        node.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+      markScroller(node);
+      if (scrollerWatch && !node.hasAttribute("data-cm-watched")) {
+        node.setAttribute("data-cm-watched", "");
+        scrollerWatch.observe(node);
+        if (node.firstElementChild) { scrollerWatch.observe(node.firstElementChild); }
       }
     });
   }
   document.addEventListener("htmx:afterSettle", function () { makeScrollersFocusable(document); });
-  window.addEventListener("resize", function () { makeScrollersFocusable(document); });
 
   function init() {
     makeScrollersFocusable(document);

@@ -33,6 +33,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
+    "taxes.edit": frozenset({"admin", "accountant"}),
+    "settings.view": frozenset({"admin"}),
+    "settings.edit": frozenset({"admin"}),
+    "settings.billing": frozenset({"admin", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -40,6 +46,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "products.view": "See the product catalog and tax rates",
+    "products.edit": "Create, change, archive products and product groups",
+    "taxes.edit": "Create and change tax rates",
+    "settings.view": "See settings and notification email templates",
+    "settings.edit": "Change company, locale, helpdesk, notification and security settings",
+    "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -67,6 +79,35 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "products.index": "products.view",
+    "products.detail": "products.view",
+    "products.new": "products.edit",
+    "products.edit": "products.edit",
+    "products.archive": "products.edit",
+    "products.restore": "products.edit",
+    "products.delete": "products.edit",
+    "products.groups": "products.edit",
+    "products.edit_group": "products.edit",
+    "products.tax_rates": "products.view",
+    "products.new_tax_rate": "taxes.edit",
+    "products.edit_tax_rate": "taxes.edit",
+    "products.supersede_tax_rate": "taxes.edit",
+    "products.delete_tax_rate": "taxes.edit",
+    "settings.index": "settings.billing",
+    "settings.company": "settings.edit",
+    "settings.upload_logo": "settings.edit",
+    "settings.remove_logo": "settings.edit",
+    "settings.logo": PUBLIC,
+    "settings.locale": "settings.edit",
+    "settings.invoicing": "settings.billing",
+    "settings.helpdesk": "settings.edit",
+    "settings.notifications": "settings.edit",
+    "settings.security": "settings.edit",
+    "settings.email_templates": "settings.view",
+    "settings.email_template": "settings.edit",
+    "settings.email_template_preview": "settings.view",
+    "settings.email_template_preview_html": "settings.view",
+    "settings.reset_email_template": "settings.edit",
 }
 
 

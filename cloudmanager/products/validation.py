@@ -11,7 +11,7 @@ SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def parse_amount(value: Any, *, places: int = MAX_PRICE_DECIMALS) -> Decimal:
-    """A non-negative Decimal with at most `places` decimals; ValueError with a message."""
+    """A non-negative Decimal with at most `places` decimals, at that scale; else ValueError."""
     if isinstance(value, float):
         raise ValueError("Amounts must be exact decimals, not floats.")
     if isinstance(value, bool):
@@ -29,7 +29,7 @@ def parse_amount(value: Any, *, places: int = MAX_PRICE_DECIMALS) -> Decimal:
         raise ValueError(f"Use at most {places} decimals.")
     if amount >= Decimal(10) ** 12:
         raise ValueError("The amount is too large.")
-    return amount
+    return amount.quantize(Decimal(1).scaleb(-places))
 
 
 def parse_percent(value: Any) -> Decimal:

@@ -18,8 +18,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import NotFound, ValidationFailed
-from cloudmanager.core.templating import format_date, format_datetime
 from cloudmanager.core.money import format_money
+from cloudmanager.core.templating import format_date, format_datetime
 from cloudmanager.extensions import db
 from cloudmanager.settings.events import NOTIFICATION_EVENTS
 from cloudmanager.settings.models import EmailTemplate
@@ -119,6 +119,8 @@ def check_sources(event: str, sources: dict[str, str]) -> dict[str, str]:
         except SecurityError as exc:
             errors[part] = f"Not allowed in templates: {exc}"
         except TemplateError as exc:
+            errors[part] = f"Template error: {exc}"
+        except Exception as exc:  # staff's template code can raise anything (1/0, include…)
             errors[part] = f"Template error: {exc}"
     return errors
 

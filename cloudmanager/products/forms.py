@@ -9,6 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    SelectChoice,
     DateField,
     IntegerField,
     SelectField,
@@ -21,6 +22,11 @@ from cloudmanager.products.currencies import currency_choices
 from cloudmanager.products.models import BILLING_CYCLES, PRODUCT_KINDS, SUPPORT_TIERS
 
 AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def attach_errors(form: FlaskForm, errors: dict[str, str]) -> None:
@@ -44,8 +50,10 @@ class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     description = TextAreaField("Description", validators=[Optional()])
     group_id = SelectField("Group", coerce=optional_int, validate_choice=False)
-    kind = SelectField("Type", choices=list(PRODUCT_KINDS.items()))
-    currency = SelectField("Currency", choices=currency_choices(), validate_choice=False)
+    kind = SelectField("Type", choices=as_choices(PRODUCT_KINDS.items()))
+    currency = SelectField(
+        "Currency", choices=as_choices(currency_choices()), validate_choice=False
+    )
     one_off_price = StringField(
         "One-off price", render_kw=AMOUNT_ATTRS, description="Only for one-off products."
     )
@@ -60,7 +68,9 @@ class ProductForm(FlaskForm):
         validate_choice=False,
         description="Empty: the customer country's standard rate.",
     )
-    support_tier = SelectField("Support tier", choices=[("", "None"), *SUPPORT_TIERS.items()])
+    support_tier = SelectField(
+        "Support tier", choices=as_choices([("", "None"), *SUPPORT_TIERS.items()])
+    )
     stock = StringField(
         "Stock",
         render_kw={"inputmode": "numeric"},

@@ -8,7 +8,13 @@ from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.pagination import clamp_page_size
 from cloudmanager.extensions import db
 from cloudmanager.products import bp
-from cloudmanager.products.forms import GroupForm, ProductForm, attach_errors, optional_int
+from cloudmanager.products.forms import (
+    GroupForm,
+    ProductForm,
+    as_choices,
+    attach_errors,
+    optional_int,
+)
 from cloudmanager.products.models import BILLING_CYCLES, PRODUCT_KINDS, SUPPORT_TIERS
 from cloudmanager.products.services import (
     archive_product,
@@ -64,10 +70,10 @@ def detail(product_id: int):
 
 
 def _form_choices(form: ProductForm) -> None:
-    form.group_id.choices = [("", "No group")] + [(g.id, g.name) for g in list_groups()]
-    form.tax_rate_id.choices = [("", "Standard rate of the customer's country")] + list(
-        tax_rate_choices()
-    )
+    groups = [(g.id, g.name) for g in list_groups()]
+    form.group_id.choices = as_choices([("", "No group"), *groups])
+    rates = tax_rate_choices()
+    form.tax_rate_id.choices = as_choices([("", "Standard rate of the customer's country"), *rates])
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from cloudmanager.products.currencies import currency_choices
+from cloudmanager.products.forms import as_choices
 from cloudmanager.settings.events import event_choices
 from cloudmanager.settings.validation import DATE_FORMATS, NUMBER_FORMATS, PRIORITIES, WEEKDAYS
 
@@ -88,9 +89,9 @@ class LocaleForm(SettingsForm):
     """Currency, date and number formats."""
 
     settings_prefix = "locale"
-    currency = SelectField("Currency", choices=currency_choices())
-    date_format = SelectField("Date format", choices=list(DATE_FORMATS.items()))
-    number_format = SelectField("Number format", choices=[(f, f) for f in NUMBER_FORMATS])
+    currency = SelectField("Currency", choices=as_choices(currency_choices()))
+    date_format = SelectField("Date format", choices=as_choices(DATE_FORMATS.items()))
+    number_format = SelectField("Number format", choices=as_choices((f, f) for f in NUMBER_FORMATS))
 
 
 class InvoicingForm(SettingsForm):
@@ -205,8 +206,8 @@ class NotificationsForm(SettingsForm):
     sender = StringField(
         "Sender", validators=[DataRequired()], description="e.g. Example GmbH <billing@example.com>"
     )
-    email_events = MultiCheckboxField("Send by email", choices=event_choices())
-    sms_events = MultiCheckboxField("Send by SMS", choices=event_choices())
+    email_events = MultiCheckboxField("Send by email", choices=as_choices(event_choices()))
+    sms_events = MultiCheckboxField("Send by SMS", choices=as_choices(event_choices()))
 
 
 class SecurityForm(SettingsForm):

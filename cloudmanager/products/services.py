@@ -91,9 +91,7 @@ def _clean_product(data: dict[str, Any], product: Product | None) -> dict[str, A
     if not is_currency(currency):
         errors["currency"] = "Unknown currency: use an ISO 4217 code such as EUR."
     clean["currency"] = currency
-    clean["setup_fee"] = errors.check(
-        "setup_fee", parse_amount, data.get("setup_fee") or "0"
-    ) or Decimal("0")
+    clean["setup_fee"] = errors.check("setup_fee", parse_amount, data.get("setup_fee") or "0")
     _clean_prices(data, kind, clean, errors)
     _clean_references(data, clean, errors)
     errors.raise_if_any()

@@ -37,8 +37,15 @@ def sandbox(html: bool, strict: bool = False) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=format_money, date=format_date, datetime=format_datetime)
+    env.filters.update(money=format_money, date=_local_date, datetime=format_datetime)
     return env
+
+
+def _local_date(value: date | datetime | None, fmt: str | None = None) -> str:
+    """Dates in customer emails follow the locale setting."""
+    from cloudmanager.settings.services import get_setting
+
+    return format_date(value, fmt or get_setting("locale.date_format"))
 
 
 def plain(value: Any, path: str = "context") -> Any:

@@ -9,7 +9,7 @@ resolution] in business hours.
 import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import ValidationFailed
@@ -174,7 +174,14 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
             actor=by,
         )
     invalidate_cache()
+    if changed:
+        # Another request may reload the old values before this commit lands: forget again.
+        event.listen(db.session(), "after_commit", _forget_after_commit, once=True)
     return changed
+
+
+def _forget_after_commit(session: Any) -> None:
+    invalidate_cache()
 
 
 def format_invoice_number(sequence: int, *, year: int, prefix: str | None = None) -> str:

@@ -125,3 +125,15 @@ def test_a_refused_change_leaves_the_product_untouched(db, make_product, product
         update_product(product, product_data(sku="CS-M", prices={"monthly": "-3"}))
     db.session.rollback()
     assert product_price(product, "monthly") == Decimal("19.90")
+
+
+def test_saving_unchanged_values_writes_no_audit_entry(db, make_product, product_data):
+    product = make_product(sku="CS-M")
+    assert (
+        update_product(
+            product, product_data(sku="CS-M", prices={"monthly": "19.9", "annual": "214.80"})
+        )
+        == {}
+    )
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert "product.updated" not in actions

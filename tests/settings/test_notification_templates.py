@@ -138,3 +138,8 @@ def test_channels_per_event_come_from_the_settings(db):
     assert notification_enabled("reminder", "sms")
     assert not notification_enabled("service_suspended", "sms")
     assert notification_enabled("invoice_issued", "email")
+
+
+def test_dates_in_emails_follow_the_locale_setting(db):
+    update_settings({"locale.date_format": "%d.%m.%Y"})
+    assert "15.11.2026" in render_notification("invoice_issued", INVOICE)[1]

@@ -90,3 +90,13 @@ def test_invoice_numbers_follow_prefix_digits_and_yearly_reset(db):
         }
     )
     assert format_invoice_number(42, year=2026) == "RE000042"
+
+
+def test_cache_is_forgotten_again_when_the_change_commits(db):
+    from cloudmanager.settings import services
+
+    update_settings({"locale.currency": "GBP"})
+    services._cache = {}  # another request reloaded the old values before the commit
+    services._cache_loaded_at = float("inf")
+    db.session.commit()
+    assert get_setting("locale.currency") == "GBP"

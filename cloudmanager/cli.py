@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(clock)
+    app.cli.add_command(permissions_doc)
 
 
 @click.command("seed-demo")
@@ -58,3 +59,14 @@ def clock(once: bool) -> None:
         if once:
             return
         time.sleep(60)
+
+
+@click.command("permissions-doc")
+def permissions_doc() -> None:
+    """Write docs/permissions.md from the permission matrix."""
+    from cloudmanager.config import BASE_DIR
+    from cloudmanager.core.permissions_doc import render_permissions_markdown
+
+    path = BASE_DIR / "docs" / "permissions.md"
+    path.write_text(render_permissions_markdown())
+    click.echo(f"wrote {path}")

@@ -8,11 +8,14 @@ once per run; every test starts from empty tables.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from cloudmanager import create_app
 from cloudmanager.config import TestConfig
+from cloudmanager.config import database_url as normalize_url
 from cloudmanager.extensions import db as _db
+from cloudmanager.extensions import limiter
 
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services"]
 
@@ -20,7 +23,7 @@ pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services"]
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """PostgreSQL from TEST_DATABASE_URL, else an SQLite file for this run."""
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = normalize_url(os.environ.get("TEST_DATABASE_URL"))
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -28,8 +31,8 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def storage_dir(tmp_path_factory) -> str:
-    """Where uploaded and generated files go during the run."""
-    return str(tmp_path_factory.mktemp("files"))
+    """Where files go during the run (shared with the CI worker via TEST_STORAGE_DIR)."""
+    return os.environ.get("TEST_STORAGE_DIR") or str(tmp_path_factory.mktemp("files"))
 
 
 @pytest.fixture(scope="session")
@@ -66,19 +69,37 @@ def _empty_tables() -> None:
     _db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own DB session), as in production.
+
+    Without this, requests would share the test's app context, so Flask-Login's
+    cached user and the session's identity map would leak between requests.
+    Afterwards the test's own session is expired so it reads fresh rows.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(config_class, _schema):
     """A fresh app on empty tables, with an app context pushed."""
     from cloudmanager.settings.services import invalidate_cache
 
     app = create_app(config_class)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         invalidate_cache()
+        limiter.reset()
         yield app
         _db.session.rollback()
         _empty_tables()
         invalidate_cache()
         _db.session.remove()
+        _db.engine.dispose()  # each test app has its own pool; don't leak connections
 
 
 @pytest.fixture

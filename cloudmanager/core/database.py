@@ -4,12 +4,14 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from cloudmanager.config import database_url
 from cloudmanager.extensions import db
 
 
 def init_database(app: Flask) -> None:
     """Bind `db`, creating the SQLite folder when the embedded default is used."""
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    uri = database_url(app.config["SQLALCHEMY_DATABASE_URI"]) or ""
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
         from pathlib import Path
 

@@ -9,6 +9,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from cloudmanager.core.htmx import is_htmx, toast
 from cloudmanager.extensions import db
@@ -75,7 +76,7 @@ def problem(status: int, title: str, detail: str = "", **extra) -> Response:
     return response
 
 
-def error_response(status: int, title: str, detail: str = "", **extra) -> Response:
+def error_response(status: int, title: str, detail: str = "", **extra) -> BaseResponse:
     """Answer an error in the shape the client asked for."""
     if wants_json():
         return problem(status, title, detail, **extra)
@@ -87,7 +88,7 @@ def error_response(status: int, title: str, detail: str = "", **extra) -> Respon
     return Response(html, status=status)
 
 
-def handle_http_exception(error: HTTPException) -> Response:
+def handle_http_exception(error: HTTPException) -> BaseResponse:
     """Werkzeug's 4xx/5xx (abort(404) and friends)."""
     if error.code is None or error.code < 400:
         return error.get_response()
@@ -99,19 +100,21 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
-def handle_domain_error(error: DomainError) -> Response:
+def handle_domain_error(error: DomainError) -> BaseResponse:
     """A refused business rule that no view caught."""
     db.session.rollback()
-    extra = {}
+    extra: dict = {}
     if isinstance(error, ValidationFailed):
-        extra["errors"] = error.errors
+        extra["errors"] = [
+            {"field": name, "message": message} for name, message in error.errors.items()
+        ]
     title = {404: "Not Found", 403: "Forbidden", 409: "Conflict"}.get(
         error.status_code, "Bad Request"
     )
     return error_response(error.status_code, title, error.message, **extra)
 
 
-def handle_unexpected(error: Exception) -> Response:
+def handle_unexpected(error: Exception) -> BaseResponse:
     """A bug: roll back, log, and show a calm 500."""
     db.session.rollback()
     log.exception("Unhandled error on %s %s", request.method, request.path)

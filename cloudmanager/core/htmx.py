@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from flask import Flask, Response, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 
 def is_htmx() -> bool:
@@ -29,7 +30,7 @@ def render_page(
     return response
 
 
-def redirect_to(url: str) -> Response:
+def redirect_to(url: str) -> BaseResponse:
     """A redirect that htmx follows as a full navigation (HX-Redirect, never a 3xx)."""
     if is_htmx():
         response = make_response("", 204)
@@ -38,7 +39,7 @@ def redirect_to(url: str) -> Response:
     return redirect(url)
 
 
-def trigger(response: Response, event: str, detail: Any = None) -> Response:
+def trigger(response: BaseResponse, event: str, detail: Any = None) -> BaseResponse:
     """Add an event to the response's HX-Trigger header, keeping those already set."""
     events: dict[str, Any] = {}
     existing = response.headers.get("HX-Trigger")
@@ -52,12 +53,12 @@ def trigger(response: Response, event: str, detail: Any = None) -> Response:
     return response
 
 
-def toast(response: Response, message: str, level: str = "success") -> Response:
+def toast(response: BaseResponse, message: str, level: str = "success") -> BaseResponse:
     """Show a toast in the browser once htmx has swapped the response."""
     return trigger(response, "toast", {"message": message, "level": level})
 
 
-def convert_redirects(response: Response) -> Response:
+def convert_redirects(response: BaseResponse) -> BaseResponse:
     """htmx requests never get a 3xx: turn any redirect into HX-Redirect."""
     if is_htmx() and 300 <= response.status_code < 400 and response.location:
         location = response.location

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
+    "customers.view": ALL,
+    "customers.edit": frozenset({"admin", "manager"}),
+    "webhooks.manage": frozenset({"admin"}),
     "products.view": ALL,
     "products.edit": frozenset({"admin", "manager"}),
     "taxes.edit": frozenset({"admin", "accountant"}),
@@ -46,6 +49,9 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "customers.view": "See customers and contacts",
+    "customers.edit": "Create and change customers and contacts",
+    "webhooks.manage": "Register webhooks and redeliver events",
     "products.view": "See the product catalog and tax rates",
     "products.edit": "Create, change, archive products and product groups",
     "taxes.edit": "Create and change tax rates",
@@ -79,6 +85,18 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "api.openapi_json": PUBLIC,
+    "api.swagger_ui": PUBLIC,
+    "api.redoc": PUBLIC,
+    "api_tokens.index": SIGNED_IN,
+    "api_tokens.create": SIGNED_IN,
+    "api_tokens.revoke": SIGNED_IN,
+    "webhooks.index": "webhooks.manage",
+    "webhooks.create": "webhooks.manage",
+    "webhooks.detail": "webhooks.manage",
+    "webhooks.update": "webhooks.manage",
+    "webhooks.delete": "webhooks.manage",
+    "webhooks.redeliver": "webhooks.manage",
     "products.index": "products.view",
     "products.detail": "products.view",
     "products.new": "products.edit",
@@ -110,6 +128,11 @@ ENDPOINTS: dict[str, str] = {
     "settings.reset_email_template": "settings.edit",
 }
 
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
+}
+
 
 def can(user: Any, permission: str) -> bool:
     """True when `user` holds `permission` (unknown permissions are refused)."""
@@ -126,7 +149,12 @@ def required_permission(endpoint: str | None) -> str | None:
     """The access level a route needs; None when the route is not in the matrix."""
     if endpoint is None:
         return PUBLIC  # 404s and 405s: let Flask answer them
-    return ENDPOINTS.get(endpoint)
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    for prefix, level in ENDPOINT_PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return level
+    return None
 
 
 def enforce_permissions():

@@ -1,0 +1,128 @@
+"""Signing in: password check with lockout, the pending second step, sessions.
+
+An unknown email, a wrong password, a disabled user and a locked account all
+get the same answer and spend the same time, so the sign-in form tells an
+attacker nothing about which accounts exist.
+"""
+
+from datetime import timedelta
+
+from flask import session
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+
+from cloudmanager.auth.models import User
+from cloudmanager.auth.passwords import verify_password
+from cloudmanager.auth.services import end_all_sessions, find_user_by_email
+from cloudmanager.core.audit import audit, client_address
+from cloudmanager.core.errors import DomainError
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.extensions import db
+from cloudmanager.settings.services import get_setting
+
+GENERIC_FAILURE = "The email or password is not right, or the account is locked for a while."
+PENDING_KEY = "pending_login"
+PENDING_SECONDS = 300
+
+
+class LoginRefused(DomainError):
+    """Sign-in refused; the message never says why."""
+
+    status_code = 401
+
+    def __init__(self):
+        super().__init__(GENERIC_FAILURE)
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user whose email and password match, or LoginRefused."""
+    user = find_user_by_email(email or "")
+    now = utcnow()
+    if user is None:
+        verify_password(None, password)
+        audit("auth.login_failed", object_type="user", summary=f"unknown email {email!r}")
+        raise LoginRefused()
+    if user.locked_until and user.locked_until > now:
+        verify_password(None, password)
+        audit("auth.login_failed", user, summary="account locked", actor=user)
+        raise LoginRefused()
+    if not verify_password(user.password_hash, password) or not user.active:
+        register_failure(user)
+        raise LoginRefused()
+    return user
+
+
+def register_failure(user: User) -> None:
+    """Count a failed attempt atomically; lock the account at the threshold."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["failed_logins"])
+    audit("auth.login_failed", user, summary="wrong password or disabled", actor=user)
+    if user.failed_logins >= int(get_setting("security.lockout_threshold")):
+        minutes = int(get_setting("security.lockout_minutes"))
+        user.locked_until = utcnow() + timedelta(minutes=minutes)
+        user.failed_logins = 0
+        audit("auth.locked", user, summary=f"locked for {minutes} minutes", actor=user)
+
+
+def requires_2fa(user: User) -> bool:
+    """Whether the 2FA policy makes this user enrol before anything else."""
+    if not get_setting("security.require_2fa"):
+        return False
+    return user.role == "admin" or bool(get_setting("security.require_2fa_non_admins"))
+
+
+def start_pending_login(user: User) -> None:
+    """Remember that the password step passed; the code step must follow soon."""
+    session.clear()
+    session[PENDING_KEY] = {
+        "uid": user.id,
+        "stamp": user.session_stamp,
+        "exp": utcnow().timestamp() + PENDING_SECONDS,
+    }
+
+
+def pending_user() -> User | None:
+    """The user between the password and code steps, if the step is still valid."""
+    pending = session.get(PENDING_KEY)
+    if not pending or pending.get("exp", 0) < utcnow().timestamp():
+        return None
+    user = db.session.get(User, pending.get("uid"))
+    if user is None or not user.active or user.session_stamp != pending.get("stamp"):
+        return None
+    return user
+
+
+def complete_login(user: User, *, method: str) -> None:
+    """Start a fresh session for `user` and record the sign-in."""
+    session.clear()
+    login_user(user)
+    session["last_seen"] = utcnow().timestamp()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    user.last_login_ip = client_address()
+    audit("auth.login", user, summary=f"signed in ({method})", actor=user)
+
+
+def sign_out(user: User | None) -> None:
+    """End the session, and every other session of the user (stamp rotation)."""
+    if user is not None and getattr(user, "is_staff", False):
+        end_all_sessions(user)
+        audit("auth.logout", user, actor=user)
+    logout_user()
+    session.clear()
+
+
+def session_idle_expired() -> bool:
+    """True when the signed-in session was idle longer than the setting allows."""
+    last_seen = session.get("last_seen")
+    limit = int(get_setting("security.session_idle_minutes")) * 60
+    now = utcnow().timestamp()
+    expired = last_seen is not None and now - last_seen > limit
+    session["last_seen"] = now
+    return expired

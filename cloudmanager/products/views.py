@@ -4,6 +4,7 @@ from flask import flash, request, url_for
 from flask_login import current_user
 
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.forms import apply_errors, form_status
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.pagination import clamp_page_size
 from cloudmanager.extensions import db
@@ -12,7 +13,6 @@ from cloudmanager.products.forms import (
     GroupForm,
     ProductForm,
     as_choices,
-    attach_errors,
     optional_int,
 )
 from cloudmanager.products.models import BILLING_CYCLES, PRODUCT_KINDS, SUPPORT_TIERS
@@ -89,7 +89,7 @@ def new():
         try:
             product = create_product(form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Product {product.sku} created.", "success")
@@ -110,7 +110,7 @@ def edit(product_id: int):
             update_product(product, form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Product {product.sku} saved.", "success")
@@ -119,7 +119,7 @@ def edit(product_id: int):
 
 
 def _form_page(form: ProductForm, product):
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page(
         "products/form.html",
         "products/_form.html",
@@ -169,12 +169,12 @@ def groups():
         try:
             save_group(None, form.data, by=current_user)
         except ValidationFailed as exc:
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash("Group added.", "success")
             return redirect_to(url_for("products.groups"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page("products/groups.html", status=status, form=form, groups=list_groups())
 
 
@@ -193,10 +193,10 @@ def edit_group(group_id: int):
             save_group(group, form.data, by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash("Group saved.", "success")
             return redirect_to(url_for("products.groups"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page("products/group_form.html", status=status, form=form, group=group)

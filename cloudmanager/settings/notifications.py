@@ -48,8 +48,6 @@ def sandbox(html: bool, strict: bool = False) -> ImmutableSandboxedEnvironment:
         loader=EmailLayoutLoader(),
         autoescape=html,
         undefined=StrictUndefined if strict else Undefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
     env.filters.update(money=format_money, date=_local_date, datetime=format_datetime)
     return env

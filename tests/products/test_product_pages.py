@@ -152,3 +152,12 @@ def test_archived_product_offers_restore_instead_of_edit(client, login_as, make_
     html = client.get(f"/products/{product.id}").get_data(as_text=True)
     assert "Restore" in html and "Archived" in html
     assert client.post(f"/products/{product.id}/edit", data=FORM).status_code == 409
+
+
+def test_dashboard_warns_about_products_low_on_stock(client, login_as, make_product):
+    login_as("agent")
+    assert "low on stock" not in client.get("/").get_data(as_text=True)
+    make_product(stock=2)
+    make_product(stock=50)
+    html = client.get("/").get_data(as_text=True)
+    assert "Products low on stock" in html

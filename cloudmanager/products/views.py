@@ -69,10 +69,12 @@ def detail(product_id: int):
     return render_page("products/detail.html", product=get_product(product_id), **LABELS)
 
 
-def _form_choices(form: ProductForm) -> None:
+def _form_choices(form: ProductForm, product=None) -> None:
     groups = [(g.id, g.name) for g in list_groups()]
     form.group_id.choices = as_choices([("", "No group"), *groups])
     rates = tax_rate_choices()
+    if product is not None and product.tax_rate and product.tax_rate_id not in dict(rates):
+        rates.append((product.tax_rate_id, f"{product.tax_rate.label} (no longer valid)"))
     form.tax_rate_id.choices = as_choices([("", "Standard rate of the customer's country"), *rates])
 
 
@@ -102,7 +104,7 @@ def edit(product_id: int):
     """Change a product."""
     product = get_product(product_id)
     form = ProductForm()
-    _form_choices(form)
+    _form_choices(form, product)
     if request.method == "GET":
         form.fill_from(product)
     if form.validate_on_submit():

@@ -161,3 +161,11 @@ def test_dashboard_warns_about_products_low_on_stock(client, login_as, make_prod
     make_product(stock=50)
     html = client.get("/").get_data(as_text=True)
     assert "Products low on stock" in html
+
+
+def test_edit_form_keeps_a_products_rate_that_has_ended(client, login_as, make_product, make_rate):
+    login_as("manager")
+    old = make_rate("DE", "16", valid_from=date(2020, 7, 1), valid_to=date(2020, 12, 31))
+    product = make_product(tax_rate_id=old.id)
+    html = client.get(f"/products/{product.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{old.id}">DE VAT 16% (no longer valid)</option>' in html

@@ -16,15 +16,14 @@ from cloudmanager.products.forms import (
     optional_int,
 )
 from cloudmanager.products.models import BILLING_CYCLES, PRODUCT_KINDS, SUPPORT_TIERS
+from cloudmanager.products.groups import list_groups, save_group
 from cloudmanager.products.services import (
     archive_product,
     create_product,
     delete_product,
     get_product,
-    list_groups,
     list_products,
     restore_product,
-    save_group,
     update_product,
 )
 from cloudmanager.products.taxes import tax_rate_choices

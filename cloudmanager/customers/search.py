@@ -115,7 +115,9 @@ def customer_page(filters: CustomerFilters) -> Page:
 def known_tags(limit: int = 200) -> list[str]:
     """Tags in use, for the filter select (index-only on customer_tags.tag)."""
     return list(
-        db.session.scalars(select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(limit))
+        db.session.scalars(
+            select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(limit)
+        )
     )
 
 

@@ -91,7 +91,9 @@ def normalize_phone(value: str | None, country: str | None = None) -> str:
     try:
         number = phonenumbers.parse(value, (country or None) if not value.startswith("+") else None)
     except phonenumbers.NumberParseException as exc:
-        raise FieldError("Enter the phone number in international format, e.g. +49 30 1234567.") from exc
+        raise FieldError(
+            "Enter the phone number in international format, e.g. +49 30 1234567."
+        ) from exc
     if not phonenumbers.is_valid_number(number):
         raise FieldError("This is not a valid phone number (international format: +49 30 1234567).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -91,9 +91,7 @@ def _list_queries(client, count_queries, **params):
     return counter.count, response
 
 
-def test_list_page_query_count_is_the_same_for_10_and_100_rows(
-    db, client, login_as, count_queries
-):
+def test_list_page_query_count_is_the_same_for_10_and_100_rows(db, client, login_as, count_queries):
     login_as("agent")
     _bulk_customers(db, 10)
     small, response = _list_queries(client, count_queries)

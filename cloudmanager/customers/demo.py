@@ -70,6 +70,15 @@ CONTACTS = {
     "studio@bianchi-arch.it": [
         ("Marco Bianchi", "marco@bianchi-arch.it", "+39 347 123 4567", "Titolare", True, True),
     ],
+    "regnskab@havnefront.dk": [
+        ("Mette Jensen", "mette@havnefront.dk", "+45 20 12 34 56", "Bogholder", True, False),
+    ],
+    "fakturace@vltavacloud.cz": [
+        ("Jan Novák", "jan.novak@vltavacloud.cz", "+420 601 123 456", "Jednatel", True, True),
+    ],
+    "facturas@olivares-tec.es": [
+        ("Lucía Fernández", "lucia@olivares-tec.es", "+34 612 345 678", "Administración", True, False),
+    ],
     "arved@balticbytes.ee": [
         ("Kadri Tamm", "kadri@balticbytes.ee", "+372 5123 4567", "CFO", True, False),
     ],

@@ -77,7 +77,9 @@ class Customer(db.Model):
 
 # The live search's trigram index: pg_trgm on PostgreSQL, an FTS5 trigram table kept in
 # sync by triggers on SQLite. The migration creates them; these events cover tables made
-# by create_all (tests, benches).
+# by create_all (tests, benches). A later SQLite batch migration that rebuilds the
+# customers table drops these triggers: such a revision must run SQLITE_SEARCH_DDL again
+# and rebuild the index (INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')).
 POSTGRES_SEARCH_DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS ix_customers_search_text_trgm "

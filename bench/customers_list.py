@@ -89,7 +89,8 @@ def load(url: str, count: int) -> None:
             raw = db.engine.raw_connection()
             try:
                 raw.cursor().copy_expert(
-                    f"COPY customers ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer
+                    f"COPY customers ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
                 )
                 raw.commit()
             finally:
@@ -113,7 +114,9 @@ def load(url: str, count: int) -> None:
         db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-        print(f"  loaded {count:,} customers in {time.perf_counter() - started:.1f}s")
+        loaded = db.session.scalar(text("SELECT count(*) FROM customers"))
+        assert loaded == count, f"expected {count} customers, found {loaded}"
+        print(f"  loaded {loaded:,} customers in {time.perf_counter() - started:.1f}s")
     return None
 
 
@@ -226,7 +229,8 @@ def report(all_results: dict[str, list[tuple[str, dict]]], args) -> str:
     """The figures as a Markdown table with ratios to the reference."""
     lines = [
         f"{args.rows:,} customers · gunicorn {args.workers} sync workers · wrk -t{args.threads} "
-        f"-c{args.connections} -d{args.duration}s · 127.0.0.1",
+        f"-c{args.connections} -d{args.duration}s · 127.0.0.1 · {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end",
         "",
         "| Database | Page | req/s | p50 ms | p75 ms | p90 ms | p99 ms | ratio to reference |",
         "|---|---|---:|---:|---:|---:|---:|---:|",

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 VENV_BIN = Path(sys.executable).parent
 SQLITE_PATH = Path("/tmp/cm-bench-customers.db")
-DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_customers"
+# Its own database: the bench drops and refills every table.
+DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_customers_bench"
 SECRET = "bench-only-secret"
 WORDS_A = "Nord Alpen Blue Cloud Data Euro Hansa Iberia Lumen Meridian Nova Orbit Polar Quartz Rhein Sol Terra Vista Atlas Baltic".split()  # noqa: E501
 WORDS_B = "Hosting Systems Logistik Media Consulting Software Networks Labs Digital Analytics Web Solutions Energy Foods Travel Finance Design Studio Retail Bau".split()  # noqa: E501
@@ -131,7 +132,11 @@ def session_cookie(url: str) -> str:
 
     app = create_app(BenchConfig)
     with app.app_context():
-        user = create_user(email="bench@example.com", name="Bench", role="admin", password=None)
+        from cloudmanager.auth.services import find_user_by_email
+
+        user = find_user_by_email("bench@example.com") or create_user(
+            email="bench@example.com", name="Bench", role="admin", password=None
+        )
         db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
         value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})

@@ -4,6 +4,7 @@ from cloudmanager.api import docs as api_docs_bp
 from cloudmanager.api import tokens_bp as api_tokens_bp
 from cloudmanager.api import v1 as api_v1_bp
 from cloudmanager.auth import bp as auth_bp
+from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.products import bp as products_bp
@@ -20,4 +21,5 @@ BLUEPRINTS = [
     reporting_bp,
     products_bp,
     settings_bp,
+    customers_bp,
 ]

@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from cloudmanager.core.migration_filters import include_name
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -47,6 +49,8 @@ def get_metadata():
     return target_db.metadata
 
 
+# Search indexes that live outside the metadata (created by hand in their revision):
+# SQLite's FTS5 table and its shadow tables, PostgreSQL's trigram index.
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -89,6 +93,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

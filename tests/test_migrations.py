@@ -11,6 +11,8 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+
+from cloudmanager.core.migration_filters import include_name
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -76,7 +78,8 @@ def schema_differences(app) -> list:
     """What autogenerate would write to make the database match the models."""
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
         )
         return compare_metadata(context, db.metadata)
 
@@ -89,7 +92,8 @@ def revisions_in_order() -> list[str]:
 
 def user_tables(app) -> set[str]:
     """Tables in the database, without Alembic's bookkeeping."""
-    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if include_name(name, "table", {})}
 
 
 def test_migrations_have_a_single_head():
@@ -134,7 +138,9 @@ def test_comparison_reports_models_that_migrations_do_not_build(migration_app):
     drifted.tables["users"].c.email.type = String(100)
 
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, drifted)
 
     kinds = {diff[0] if isinstance(diff, tuple) else diff[0][0] for diff in differences}

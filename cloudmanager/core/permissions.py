@@ -45,6 +45,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.view": frozenset({"admin"}),
     "settings.edit": frozenset({"admin"}),
     "settings.billing": frozenset({"admin", "accountant"}),
+    "customers.note": ALL,
+    "customers.edit_billing": frozenset({"admin", "manager", "accountant"}),
+    "customers.delete": frozenset({"admin"}),
+    "customers.import": frozenset({"admin", "manager"}),
+    "customers.export": frozenset({"admin", "manager"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -52,8 +57,6 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
-    "customers.view": "See customers and contacts",
-    "customers.edit": "Create and change customers and contacts",
     "webhooks.manage": "Register webhooks and redeliver events",
     "reports.view": "Open the reports page (each report checks its own permission)",
     "reports.finance": "Revenue, receivables, MRR and tax reports",
@@ -64,6 +67,13 @@ PERMISSION_LABELS: dict[str, str] = {
     "settings.view": "See settings and notification email templates",
     "settings.edit": "Change company, locale, helpdesk, notification and security settings",
     "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
+    "customers.view": "See customers, their contacts and timeline",
+    "customers.note": "Add notes to a customer's timeline",
+    "customers.edit": "Create and edit customers and contacts, deactivate customers",
+    "customers.edit_billing": "Edit customers' billing details (VAT id, address, currency, terms)",
+    "customers.delete": "Delete customers that have no history",
+    "customers.import": "Import customers from CSV",
+    "customers.export": "Export customers as CSV",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -135,6 +145,25 @@ ENDPOINTS: dict[str, str] = {
     "settings.email_template_preview": "settings.view",
     "settings.email_template_preview_html": "settings.view",
     "settings.reset_email_template": "settings.edit",
+    "customers.index": "customers.view",
+    "customers.detail": "customers.view",
+    "customers.tab": "customers.view",
+    "customers.export": "customers.export",
+    "customers.create": "customers.edit",
+    "customers.edit": "customers.edit",
+    "customers.edit_billing": "customers.edit_billing",
+    "customers.deactivate": "customers.edit",
+    "customers.reactivate": "customers.edit",
+    "customers.delete": "customers.delete",
+    "customers.add_note": "customers.note",
+    "customers.new_contact": "customers.edit",
+    "customers.edit_contact": "customers.edit",
+    "customers.delete_contact": "customers.edit",
+    "customers.import_upload": "customers.import",
+    "customers.import_mapping": "customers.import",
+    "customers.import_start": "customers.import",
+    "customers.import_progress": "customers.import",
+    "customers.import_report": "customers.import",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

@@ -1,0 +1,202 @@
+"""Customers, their contacts, tags and notes, the number counter and CSV import batches."""
+
+from datetime import datetime
+
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cloudmanager.core.countries import country_name
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.extensions import db
+
+KINDS = {"company": "Company", "individual": "Individual"}
+STATUSES = {"active": "Active", "inactive": "Inactive"}
+
+
+class Customer(db.Model):
+    """A company or person we sell to; the center of orders, invoices and tickets."""
+
+    __tablename__ = "customers"
+    __audit_type__ = "customer"
+    __table_args__ = (
+        Index("ix_customers_name_id", "name", "id"),
+        Index("ix_customers_country_id", "country", "id"),
+        Index("ix_customers_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="company")
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    website: Mapped[str] = mapped_column(String(255), default="")
+    vat_id: Mapped[str] = mapped_column(String(32), default="")
+    address_line1: Mapped[str] = mapped_column(String(200), default="")
+    address_line2: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    payment_terms_days: Mapped[int] = mapped_column(default=14)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Lower-cased name, number, email, VAT id and every contact's name and email:
+    # one column (trigram-indexed on PostgreSQL) answers the live search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="(Contact.is_primary.desc(), Contact.name, Contact.id)",
+    )
+    tag_rows: Mapped[list["CustomerTag"]] = relationship(
+        cascade="all, delete-orphan", order_by="CustomerTag.tag"
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        """The customer's tags, sorted."""
+        return [row.tag for row in self.tag_rows]
+
+    @property
+    def country_name(self) -> str:
+        """The billing country's name."""
+        return country_name(self.country)
+
+    @property
+    def is_active(self) -> bool:
+        """False once deactivated."""
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.number} {self.name!r}>"
+
+
+# The live search's trigram index: pg_trgm on PostgreSQL, an FTS5 trigram table kept in
+# sync by triggers on SQLite. The migration creates them; these events cover tables made
+# by create_all (tests, benches). A later SQLite batch migration that rebuilds the
+# customers table drops these triggers: such a revision must run SQLITE_SEARCH_DDL again
+# and rebuild the index (INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')).
+POSTGRES_SEARCH_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_customers_search_text_trgm "
+    "ON customers USING gin (search_text gin_trgm_ops)",
+)
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS customers_fts USING fts5("
+    "search_text, content='customers', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_ai AFTER INSERT ON customers BEGIN "
+    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_ad AFTER DELETE ON customers BEGIN "
+    "INSERT INTO customers_fts(customers_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF search_text ON customers "
+    "BEGIN INSERT INTO customers_fts(customers_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+SQLITE_SEARCH_DROP = "DROP TABLE IF EXISTS customers_fts"
+for _statement in POSTGRES_SEARCH_DDL:
+    event.listen(
+        Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(
+    Customer.__table__, "before_drop", DDL(SQLITE_SEARCH_DROP).execute_if(dialect="sqlite")
+)
+
+
+class CustomerTag(db.Model):
+    """One tag on one customer (a table, so filtering by tag uses an index)."""
+
+    __tablename__ = "customer_tags"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class Contact(db.Model):
+    """A person at a customer: who gets invoices, SMS, and (later) portal access."""
+
+    __tablename__ = "contacts"
+    __audit_type__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    job_title: Mapped[str] = mapped_column(String(100), default="")
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    receives_invoices: Mapped[bool] = mapped_column(default=False)
+    receives_sms: Mapped[bool] = mapped_column(default=False)
+    portal_access: Mapped[bool] = mapped_column(default=False)  # granted by the portal issue
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+class CustomerNote(db.Model):
+    """A free-text note on a customer's timeline."""
+
+    __tablename__ = "customer_notes"
+    __table_args__ = (Index("ix_customer_notes_customer_id_id", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(String(254), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomerCounter(db.Model):
+    """The last customer number handed out (one row, incremented atomically)."""
+
+    __tablename__ = "customer_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class ImportBatch(db.Model):
+    """One CSV import: its file, column mapping, progress and rejected-rows report."""
+
+    __tablename__ = "customer_import_batches"
+    __audit_type__ = "customer_import"
+    __table_args__ = (UniqueConstraint("file_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_key: Mapped[str] = mapped_column(String(100))
+    mapping: Mapped[dict | None] = mapped_column(db.JSON)
+    status: Mapped[str] = mapped_column(String(20), default="uploaded")
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    imported: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    error_report: Mapped[str] = mapped_column(Text, default="")  # CSV of rejected rows
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def done(self) -> bool:
+        """True once the job finished (successfully or not)."""
+        return self.status in ("done", "failed")
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent, for the progress bar."""
+        if self.status == "done":
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0

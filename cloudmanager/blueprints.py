@@ -5,6 +5,9 @@ from cloudmanager.api import tokens_bp as api_tokens_bp
 from cloudmanager.api import v1 as api_v1_bp
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.reporting import bp as reporting_bp
+from cloudmanager.products import bp as products_bp
+from cloudmanager.settings import bp as settings_bp
 from cloudmanager.webhooks import bp as webhooks_bp
 
 BLUEPRINTS = [
@@ -14,4 +17,7 @@ BLUEPRINTS = [
     api_docs_bp,
     api_tokens_bp,
     webhooks_bp,
+    reporting_bp,
+    products_bp,
+    settings_bp,
 ]

@@ -2,5 +2,6 @@
 
 from cloudmanager.api.models import ApiToken, IdempotentRequest  # noqa: F401
 from cloudmanager.auth.models import AuditEntry, RecoveryCode, User  # noqa: F401
-from cloudmanager.settings.models import Setting  # noqa: F401
+from cloudmanager.products.models import Product, ProductGroup, ProductPrice, TaxRate  # noqa: F401
+from cloudmanager.settings.models import EmailTemplate, Setting  # noqa: F401
 from cloudmanager.webhooks.models import Webhook, WebhookDelivery  # noqa: F401

@@ -1,9 +1,8 @@
-/* CloudManager front-end glue: toasts, loading indicators, focus after swaps, confirm dialogs.
-   No inline code anywhere (CSP): pages opt in with data attributes, never with hx-on or onclick.
+/* CloudManager front-end glue: toasts and loading indicators. No inline code anywhere (CSP):
+   pages opt in with data attributes, never with hx-on or onclick (see docs/ui.md).
    - HX-Trigger {"toast": {"message": "…", "level": "success|info|warning|danger"}} shows a toast;
-   - data-confirm="Delete this customer?" on a link, a button or a form asks first
-     (optional data-confirm-title, data-confirm-button, data-confirm-tone="primary");
-   - data-action="history-back" on a button goes back one page. */
+   - data-action="history-back" on a button goes back one page.
+   confirm.js asks before destructive actions; keyboard.js keeps the page usable by keyboard. */
 (function () {
   "use strict";
 
@@ -125,124 +124,6 @@
   // Coming back with the back button restores the page from cache: undo the busy state.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { resetBusy(); } });
 
-  /* ---------- Focus after htmx swaps (keyboard and screen-reader users) ---------- */
-
-  function focusElement(node) {
-    if (!node) { return; }
-    if (!node.matches("a[href], button, input, select, textarea, [tabindex]")) {
-      node.setAttribute("tabindex", "-1");
-    }
-    node.focus({ preventScroll: false });
-  }
-
-  // Swaps whose old content held the focus (keyed by request, as settling comes later).
-  var focusInside = new WeakMap();
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    var active = document.activeElement;
-    if (event.detail.xhr && target && active && active !== document.body && target.contains(active)) {
-      focusInside.set(event.detail.xhr, true);
-    }
-  });
-
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var settled = event.target && event.target.isConnected ? event.target : document.getElementById("main");
-    var config = event.detail.requestConfig || {};
-    var xhr = event.detail.xhr;
-    if (!settled) { return; }
-    // A re-rendered form with errors: take the user to the first field to fix.
-    if (config.verb && config.verb !== "get") {
-      var invalid = settled.querySelector("[aria-invalid='true'], .is-invalid");
-      if (invalid) { focusElement(invalid); return; }
-    }
-    // The focused element was swapped away and focus fell to <body>: put it in the new content.
-    // (Polling swaps that never held the focus leave it alone.)
-    if (!xhr || !focusInside.get(xhr)) { return; }
-    focusInside.delete(xhr);
-    var active = document.activeElement;
-    if (active && active !== document.body && active.isConnected) { return; }
-    focusElement(settled.querySelector("[data-focus-after-swap], [autofocus], h1, h2") || settled);
-  });
-
-  /* ---------- Confirm dialogs: data-confirm on links, buttons and forms ---------- */
-
-  var dialog = { proceed: null, returnTo: null };
-
-  function askConfirm(source, proceed) {
-    var node = document.getElementById("confirm-dialog");
-    var message = source.getAttribute("data-confirm") || "Are you sure?";
-    if (!node || !window.bootstrap) {
-      if (window.confirm(message)) { proceed(); }
-      return;
-    }
-    var tone = source.getAttribute("data-confirm-tone") || "danger";
-    var accept = node.querySelector("[data-confirm-accept]");
-    node.querySelector("#confirm-dialog-title").textContent = source.getAttribute("data-confirm-title") || "Are you sure?";
-    node.querySelector("#confirm-dialog-message").textContent = message;
-    accept.textContent = source.getAttribute("data-confirm-button") || "Confirm";
-    accept.className = "btn btn-" + (tone === "primary" ? "primary" : "danger");
-    node.classList.toggle("is-primary", tone === "primary");
-    dialog.proceed = proceed;
-    dialog.returnTo = document.activeElement;
-    window.bootstrap.Modal.getOrCreateInstance(node).show();
-  }
-
-  function wireDialog() {
-    var node = document.getElementById("confirm-dialog");
-    if (!node) { return; }
-    node.querySelector("[data-confirm-accept]").addEventListener("click", function () {
-      var proceed = dialog.proceed;
-      dialog.proceed = null;
-      window.bootstrap.Modal.getOrCreateInstance(node).hide();
-      if (proceed) { proceed(); }
-    });
-    // The safe choice has the focus: Enter on a destructive dialog cancels.
-    node.addEventListener("shown.bs.modal", function () {
-      node.querySelector("[data-confirm-cancel]").focus();
-    });
-    node.addEventListener("hidden.bs.modal", function () {
-      dialog.proceed = null;
-      if (dialog.returnTo && dialog.returnTo.isConnected) { dialog.returnTo.focus(); }
-      dialog.returnTo = null;
-    });
-  }
-
-  // htmx requests: htmx asks us before every request; ours only when data-confirm is set.
-  document.addEventListener("htmx:confirm", function (event) {
-    var submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;
-    var elt = event.detail.elt;
-    var source = submitter && submitter.hasAttribute("data-confirm") ? submitter
-      : (elt && elt.hasAttribute("data-confirm") ? elt : null);
-    if (!source) { return; }
-    event.preventDefault();
-    askConfirm(source, function () { event.detail.issueRequest(true); });
-  });
-
-  // Plain links.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[data-confirm]") : null;
-    if (!link || link.matches(HTMX_VERBS)) { return; }
-    event.preventDefault();
-    askConfirm(link, function () { window.location.assign(link.href); });
-  }, true);
-
-  // Plain forms (or their submit buttons); htmx forms are handled by htmx:confirm above.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var submitter = event.submitter;
-    if (form.matches(HTMX_VERBS)) { return; }
-    var source = submitter && submitter.hasAttribute("data-confirm") ? submitter
-      : (form.hasAttribute("data-confirm") ? form : null);
-    if (!source) { return; }
-    if (form.getAttribute("data-confirmed") === "yes") { form.removeAttribute("data-confirmed"); return; }
-    event.preventDefault();
-    askConfirm(source, function () {
-      form.setAttribute("data-confirmed", "yes");
-      form.requestSubmit(submitter || undefined);
-    });
-  }, true);
-
   /* ---------- History snapshots ---------- */
 
   // htmx keeps a copy of the page for the back button: old toasts would come back without
@@ -260,45 +141,7 @@
     if (window.history.length > 1) { window.history.back(); } else { window.location.assign("/"); }
   });
 
-  // "/" jumps to the page's search box, as in most web apps (never while typing).
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
-    var target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable='true']")) { return; }
-    var search = document.querySelector("[data-search-shortcut]");
-    if (!search) { return; }
-    event.preventDefault();
-    search.focus();
-    search.select();
-  });
-
-  // A table wider than the screen scrolls sideways: keyboard users must be able to scroll it too.
-  // Widths change as web fonts arrive and windows resize, so each scroller is watched.
-  function markScroller(node) {
-    if (node.hasAttribute("tabindex") || node.scrollWidth <= node.clientWidth + 1) { return; }
-    var caption = node.querySelector("caption");
-    node.setAttribute("tabindex", "0");
-    node.setAttribute("role", "region");
-    node.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
-  }
-  var scrollerWatch = window.ResizeObserver ? new window.ResizeObserver(function (entries) {
-    entries.forEach(function (entry) { markScroller(entry.target.closest(".table-responsive")); });
-  }) : null;
-  function makeScrollersFocusable(root) {
-    (root || document).querySelectorAll(".table-responsive").forEach(function (node) {
-      markScroller(node);
-      if (scrollerWatch && !node.hasAttribute("data-cm-watched")) {
-        node.setAttribute("data-cm-watched", "");
-        scrollerWatch.observe(node);
-        if (node.firstElementChild) { scrollerWatch.observe(node.firstElementChild); }
-      }
-    });
-  }
-  document.addEventListener("htmx:afterSettle", function () { makeScrollersFocusable(document); });
-
   function init() {
-    makeScrollersFocusable(document);
-    wireDialog();
     document.querySelectorAll(".toast[data-autoshow]").forEach(function (node) {
       startToast(node, node.classList.contains("cm-toast-danger") ? 8000 : 6000);
     });

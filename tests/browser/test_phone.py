@@ -48,8 +48,10 @@ def test_phone_sidebar_opens_and_closes_by_keyboard(page, page_problems, sign_in
 WIDE_TABLE = """{% extends "layouts/app.html" %}{% block content %}
 <div class="card"><div class="table-responsive"><table class="table">
 <caption class="visually-hidden">Invoices</caption>
-<thead><tr>{% for n in range(8) %}<th class="text-nowrap">Column number {{ n }}</th>{% endfor %}</tr></thead>
-<tbody><tr>{% for n in range(8) %}<td class="text-nowrap">A long cell value {{ n }}</td>{% endfor %}</tr></tbody>
+<thead><tr>{% for n in range(8) %}<th class="text-nowrap">Column number {{ n }}</th>{% endfor %}
+<th><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody><tr>{% for n in range(8) %}<td class="text-nowrap">A long cell value {{ n }}</td>{% endfor %}
+<td></td></tr></tbody>
 </table></div></div>{% endblock %}"""
 
 

@@ -18,7 +18,7 @@ from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.customers.contacts import clean_contact
 from cloudmanager.customers.models import Customer, ImportBatch
 from cloudmanager.customers.services import ALL_FIELDS, clean_fields
-from cloudmanager.customers.uploads import read_private_file, save_private_file
+from cloudmanager.infra.storage import read_stored, save_bytes
 from cloudmanager.extensions import db
 
 CONTACT_TARGETS = ("contact_name", "contact_email", "contact_phone", "contact_job_title")
@@ -109,9 +109,11 @@ def upload_import(filename: str, data: bytes, *, by: Any) -> ImportBatch:
     headers, rows = parse_csv(data)
     if not headers or not rows:
         raise ValidationFailed({"file": "The file has no header row or no data rows."})
+    # Stored as UTF-8 whatever the upload's encoding, so the job reads one format.
+    stored = save_bytes(decode_csv(data).encode("utf-8"), filename, allowed={"csv", "text"})
     batch = ImportBatch(
         filename=filename[-255:],
-        file_key=save_private_file(data),
+        file_key=stored.key,
         mapping=guess_mapping(headers),
         total=len(rows),
         status="uploaded",
@@ -123,7 +125,7 @@ def upload_import(filename: str, data: bytes, *, by: Any) -> ImportBatch:
 
 def batch_rows(batch: ImportBatch) -> tuple[list[str], list[list[str]]]:
     """The header and rows of the batch's stored file."""
-    return parse_csv(read_private_file(batch.file_key))
+    return parse_csv(read_stored(batch.file_key))
 
 
 def set_mapping(batch: ImportBatch, form: dict[str, Any], headers: list[str]) -> None:

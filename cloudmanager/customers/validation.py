@@ -7,10 +7,11 @@ database, so the CSV import can run them on 10,000 rows without a query each.
 
 import re
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from cloudmanager.core.countries import EU_COUNTRIES, is_country
+from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.infra import sms
 
 CURRENCIES = (
     "EUR USD GBP CHF SEK DKK NOK PLN CZK HUF RON BGN ISK CAD AUD NZD JPY CNY INR BRL ZAR"
@@ -89,14 +90,9 @@ def normalize_phone(value: str | None, country: str | None = None) -> str:
     if not value:
         return ""
     try:
-        number = phonenumbers.parse(value, (country or None) if not value.startswith("+") else None)
-    except phonenumbers.NumberParseException as exc:
-        raise FieldError(
-            "Enter the phone number in international format, e.g. +49 30 1234567."
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise FieldError("This is not a valid phone number (international format: +49 30 1234567).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return sms.normalize_phone(value, country or None)
+    except ValidationFailed as error:
+        raise FieldError(error.errors["phone"]) from error
 
 
 def normalize_country(value: str | None) -> str:

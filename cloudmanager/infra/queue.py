@@ -91,8 +91,8 @@ def dispatch(job: PendingJob) -> None:
         retries = current_app.config["JOB_RETRIES"]
         get_queue(job.queue).enqueue(
             run_job,
-            job.path,
-            *job.args,
+            args=(job.path, *job.args),
+            kwargs=job.kwargs,
             job_id=job.job_id,
             job_timeout=job.timeout,
             retry=(
@@ -101,7 +101,6 @@ def dispatch(job: PendingJob) -> None:
                 else None
             ),
             description=job.path,
-            kwargs=job.kwargs,
         )
         return
     run_inline(job)
@@ -182,7 +181,7 @@ def failed_jobs(limit: int = 100) -> list[dict[str, Any]]:
         queue = get_queue(name)
         registry = FailedJobRegistry(queue=queue)
         for job in queue.job_class.fetch_many(
-            registry.get_job_ids(0, limit - 1), connection=queue.connection
+            registry.get_job_ids(0, limit - 1, desc=True), connection=queue.connection
         ):
             if job is None:
                 continue

@@ -3,9 +3,11 @@
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.tickets import bp as tickets_bp
 
 BLUEPRINTS = [
     dashboard_bp,
     auth_bp,
     customers_bp,
+    tickets_bp,
 ]

@@ -75,6 +75,7 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    INBOUND_MAIL_TOKEN = os.environ.get("INBOUND_MAIL_TOKEN", "")  # POST /tickets/inbound-mail
 
 
 class DevelopmentConfig(Config):

@@ -40,6 +40,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "customers.delete": frozenset({"admin"}),
     "customers.import": frozenset({"admin", "manager"}),
     "customers.export": frozenset({"admin", "manager"}),
+    "tickets.view": ALL,
+    "tickets.reply": frozenset({"admin", "manager", "agent"}),
+    "tickets.manage": frozenset({"admin", "manager"}),
+    "portal.invite": frozenset({"admin", "manager", "agent"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -54,6 +58,10 @@ PERMISSION_LABELS: dict[str, str] = {
     "customers.delete": "Delete customers that have no history",
     "customers.import": "Import customers from CSV",
     "customers.export": "Export customers as CSV",
+    "tickets.view": "Read tickets, their conversation and history (accountants: read-only)",
+    "tickets.reply": "Reply, add internal notes, change status, priority, assignee, department",
+    "tickets.manage": "Manage canned responses",
+    "portal.invite": "Invite a customer's contact to the customer portal",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -100,6 +108,17 @@ ENDPOINTS: dict[str, str] = {
     "customers.import_start": "customers.import",
     "customers.import_progress": "customers.import",
     "customers.import_report": "customers.import",
+    "tickets.index": "tickets.view",
+    "tickets.detail": "tickets.view",
+    "tickets.attachment": "tickets.view",
+    "tickets.reply": "tickets.reply",
+    "tickets.canned_insert": "tickets.reply",
+    "tickets.update": "tickets.reply",
+    "tickets.link_customer": "tickets.reply",
+    "tickets.canned": "tickets.manage",
+    "tickets.create_canned_response": "tickets.manage",
+    "tickets.delete_canned_response": "tickets.manage",
+    "tickets.inbound_mail": API,
 }
 
 

@@ -1,0 +1,43 @@
+"""The job that sends one outbox row (retried by RQ; never sends a row twice)."""
+
+from sqlalchemy import update
+
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.extensions import db
+from cloudmanager.notifications.models import Notification
+
+
+def send_notification(notification_id: int) -> str:
+    """Send the row once: it is claimed with a conditional UPDATE before sending."""
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.status.in_(("pending", "failed")))
+        .values(status="sending", attempts=Notification.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return "skipped"
+    row = db.session.get(Notification, notification_id)
+    try:
+        _deliver(row)
+    except Exception as exc:
+        db.session.rollback()
+        row = db.session.get(Notification, notification_id)
+        row.status, row.last_error = "failed", f"{exc.__class__.__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    row.status, row.sent_at = "sent", utcnow()
+    db.session.commit()
+    return "sent"
+
+
+def _deliver(row: Notification) -> None:
+    if row.channel == "sms":
+        from cloudmanager.infra.sms import send_sms
+
+        send_sms(row.recipient, row.context.get("body", ""))
+        return
+    from cloudmanager.infra.mail import send_email
+
+    send_email(row.recipient, row.subject, row.template, **row.context)

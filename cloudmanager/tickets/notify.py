@@ -1,0 +1,149 @@
+"""Who hears about what on a ticket; every message goes through the outbox, once per event.
+
+Internal notes never reach this module's customer-facing functions: callers
+pass only public messages, and `message_added` refuses internal ones again.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from cloudmanager.auth.models import User
+from cloudmanager.auth.tokens import absolute_url
+from cloudmanager.extensions import db
+from cloudmanager.notifications.services import notify_email, notify_sms
+from cloudmanager.tickets.text import REPLY_ABOVE
+
+AGENT_ROLES = ("agent", "manager")
+
+
+def department_agents(department: str) -> list[User]:
+    """The staff who answer `department`'s tickets (every active agent and manager today)."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role.in_(AGENT_ROLES)).order_by(User.id)
+        )
+    )
+
+
+def subject_line(ticket: Any, text: str | None = None) -> str:
+    """The email subject with the ticket number that threads replies."""
+    return f"[{ticket.number}] {text or ticket.subject}"
+
+
+def _staff_link(ticket: Any) -> str:
+    return absolute_url("tickets.detail", ticket_id=ticket.id)
+
+
+def _portal_link(ticket: Any) -> str:
+    from flask import current_app
+
+    if "portal.ticket" not in current_app.view_functions:
+        return ""
+    return absolute_url("portal.ticket", ticket_id=ticket.id)
+
+
+def _ticket_context(ticket: Any) -> dict[str, str]:
+    return {
+        "number": ticket.number,
+        "ticket_subject": ticket.subject,
+        "department": ticket.department,
+        "priority": ticket.priority_label,
+        "status": ticket.status_label,
+        "requester": ticket.requester_label,
+        "customer": ticket.customer.name if ticket.customer else "No customer yet",
+    }
+
+
+def ticket_opened(ticket: Any, message: Any) -> None:
+    """Tell the department's agents about a new ticket."""
+    for agent in department_agents(ticket.department):
+        notify_email(
+            f"ticket:{ticket.id}:opened:to-user:{agent.id}",
+            agent.email,
+            subject_line(ticket, f"New ticket: {ticket.subject}"),
+            "ticket_created",
+            name=agent.name,
+            link=_staff_link(ticket),
+            body=message.body,
+            **_ticket_context(ticket),
+        )
+
+
+def message_added(ticket: Any, message: Any, *, from_staff: bool) -> None:
+    """A public message: staff replies go to the requester, customer replies to the assignee."""
+    if message.internal:
+        return
+    if from_staff:
+        _reply_to_requester(ticket, message)
+    elif ticket.assignee is not None and ticket.assignee.active:
+        notify_email(
+            f"ticket:{ticket.id}:message:{message.id}:to-user:{ticket.assignee_id}",
+            ticket.assignee.email,
+            subject_line(ticket, f"Customer replied: {ticket.subject}"),
+            "ticket_customer_reply",
+            name=ticket.assignee.name,
+            link=_staff_link(ticket),
+            body=message.body,
+            **_ticket_context(ticket),
+        )
+
+
+def _reply_to_requester(ticket: Any, message: Any) -> None:
+    if ticket.requester_email:
+        notify_email(
+            f"ticket:{ticket.id}:message:{message.id}:to-requester",
+            ticket.requester_email,
+            subject_line(ticket),
+            "ticket_reply",
+            name=ticket.requester_label,
+            author=message.author_label,
+            body=message.body,
+            marker=REPLY_ABOVE,
+            link=_portal_link(ticket) if ticket.requester_id else "",
+            **_ticket_context(ticket),
+        )
+    contact = ticket.requester
+    if (
+        ticket.priority == "urgent"
+        and contact is not None
+        and contact.receives_sms
+        and contact.phone
+    ):
+        notify_sms(
+            f"ticket:{ticket.id}:message:{message.id}:sms",
+            contact.phone,
+            f'{ticket.number}: we replied to your urgent ticket "{ticket.subject[:60]}". '
+            "Check your email or the customer portal.",
+        )
+
+
+def ticket_assigned(ticket: Any, assignee: Any, *, event_id: int) -> None:
+    """Tell an agent a ticket is now theirs."""
+    notify_email(
+        f"ticket:{ticket.id}:assigned:{event_id}",
+        assignee.email,
+        subject_line(ticket, f"Assigned to you: {ticket.subject}"),
+        "ticket_assigned",
+        name=assignee.name,
+        link=_staff_link(ticket),
+        **_ticket_context(ticket),
+    )
+
+
+def sla_warning(ticket: Any, kind: str, due: Any) -> None:
+    """Warn the assignee (or every agent when unassigned) before a target is missed."""
+    recipients = [ticket.assignee] if ticket.assignee else department_agents(ticket.department)
+    label = "first response" if kind == "first_response" else "resolution"
+    for user in recipients:
+        notify_email(
+            f"ticket:{ticket.id}:sla:{kind}:{due.isoformat()}:to-user:{user.id}",
+            user.email,
+            subject_line(ticket, f"SLA {label} due {due:%d %b %H:%M} UTC: {ticket.subject}"),
+            "ticket_sla_warning",
+            name=user.name,
+            link=_staff_link(ticket),
+            target=label,
+            due=f"{due:%d %b %Y %H:%M} UTC",
+            **_ticket_context(ticket),
+        )

@@ -34,8 +34,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
     "customers.view": ALL,
-    "customers.note": ALL,
     "customers.edit": frozenset({"admin", "manager"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
+    "webhooks.manage": frozenset({"admin"}),
+    "reports.view": ALL,
+    "reports.finance": frozenset({"admin", "manager", "accountant"}),
+    "reports.helpdesk": frozenset({"admin", "manager", "agent"}),
+    "customers.note": ALL,
     "customers.edit_billing": frozenset({"admin", "manager", "accountant"}),
     "customers.delete": frozenset({"admin"}),
     "customers.import": frozenset({"admin", "manager"}),
@@ -51,6 +57,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "products.view": "See the product catalog",
+    "products.edit": "Change products and prices",
+    "webhooks.manage": "Register webhooks and redeliver events",
+    "reports.view": "Open the reports page (each report checks its own permission)",
+    "reports.finance": "Revenue, receivables, MRR and tax reports",
+    "reports.helpdesk": "Helpdesk reports",
     "customers.view": "See customers, their contacts and timeline",
     "customers.note": "Add notes to a customer's timeline",
     "customers.edit": "Create and edit customers and contacts, deactivate customers",
@@ -89,6 +101,21 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "api.openapi_json": PUBLIC,
+    "api.swagger_ui": PUBLIC,
+    "api.redoc": PUBLIC,
+    "api_tokens.index": SIGNED_IN,
+    "api_tokens.create": SIGNED_IN,
+    "api_tokens.revoke": SIGNED_IN,
+    "webhooks.index": "webhooks.manage",
+    "webhooks.create": "webhooks.manage",
+    "webhooks.detail": "webhooks.manage",
+    "webhooks.update": "webhooks.manage",
+    "webhooks.delete": "webhooks.manage",
+    "webhooks.redeliver": "webhooks.manage",
+    "reporting.index": "reports.view",
+    "reporting.show": "reports.view",
+    "reporting.export_csv": "reports.view",
     "customers.index": "customers.view",
     "customers.detail": "customers.view",
     "customers.tab": "customers.view",
@@ -121,6 +148,11 @@ ENDPOINTS: dict[str, str] = {
     "tickets.inbound_mail": API,
 }
 
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
+}
+
 
 def can(user: Any, permission: str) -> bool:
     """True when `user` holds `permission` (unknown permissions are refused)."""
@@ -137,7 +169,12 @@ def required_permission(endpoint: str | None) -> str | None:
     """The access level a route needs; None when the route is not in the matrix."""
     if endpoint is None:
         return PUBLIC  # 404s and 405s: let Flask answer them
-    return ENDPOINTS.get(endpoint)
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    for prefix, level in ENDPOINT_PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return level
+    return None
 
 
 def enforce_permissions():

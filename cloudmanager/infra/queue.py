@@ -52,6 +52,10 @@ def enqueue(
     from cloudmanager.extensions import db
 
     session = db.session()
+    if not session.in_transaction():
+        # Without a transaction a rollback() fires no event and the job would
+        # survive until some later, unrelated commit.
+        session.begin()
     session.info.setdefault(PENDING_KEY, []).append(
         PendingJob(path, args, kwargs, queue=queue, job_id=job_id, timeout=timeout)
     )
@@ -61,7 +65,10 @@ def enqueue(
 def _dispatch_after_commit(session: Session) -> None:
     jobs = session.info.pop(PENDING_KEY, [])
     for job in jobs:
-        dispatch(job)
+        try:
+            dispatch(job)
+        except Exception:  # Redis down: the data is committed, so do not fail the request
+            log.exception("could not enqueue %s%r after commit", job.path, job.args)
 
 
 @event.listens_for(Session, "after_rollback")

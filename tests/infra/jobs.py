@@ -1,12 +1,10 @@
 """Job functions the queue tests enqueue; importable by a real `rq worker` from the repo root.
 
 Each job records what it saw: in `CALLS` (inline mode, same process) and, when
-Redis is configured, under `cm-test:*` keys (a worker is another process).
+run by an rq worker (another process), under `cm-test:*` keys in that worker's Redis.
 """
 
 import json
-
-from flask import current_app
 
 from cloudmanager.extensions import db
 from cloudmanager.settings.models import Setting
@@ -16,11 +14,11 @@ PROOF_TTL = 600
 
 
 def _redis():
-    if not current_app.config.get("REDIS_URL"):
-        return None
-    from cloudmanager.infra.queue import redis_connection
+    """The Redis of the rq worker running this job; None when the job runs inline."""
+    from rq import get_current_job
 
-    return redis_connection()
+    job = get_current_job()
+    return job.connection if job is not None else None
 
 
 def proof_key(marker: str) -> str:

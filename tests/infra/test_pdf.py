@@ -121,3 +121,24 @@ def test_pdf_does_not_embed_local_files_or_fetch_external_urls(app, caplog, no_n
     assert "refused file:///etc/passwd" in caplog.text
     assert "refused https://example.com/x.png" in caplog.text
     assert no_network == []
+
+
+def test_weasyprint_is_imported_on_first_use_not_with_the_app():
+    import subprocess
+    import sys
+
+    from cloudmanager.config import BASE_DIR
+
+    code = (
+        "import sys; from cloudmanager import create_app; import cloudmanager.infra.pdf; "
+        "print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"CM_ENV": "test", "PATH": "/usr/bin:/bin"},
+        cwd=BASE_DIR,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

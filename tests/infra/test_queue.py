@@ -76,3 +76,25 @@ def test_jobs_page_shows_failed_jobs_to_admins(app, db, client, login_as, inline
 def test_jobs_page_is_refused_to_other_roles(client, login_as, role):
     login_as(role)
     assert client.get("/jobs").status_code == 403
+
+
+def test_job_enqueued_before_any_query_is_dropped_on_rollback(db, inline_jobs):
+    db.session.commit()  # no transaction open: enqueue is the first thing that happens
+    enqueue("tests.infra.jobs.record_setting", "test.flag", "m7")
+    db.session.rollback()
+
+    db.session.add(Setting(key="test.flag", value="later"))
+    db.session.commit()
+
+    assert inline_jobs == []
+
+
+def test_commit_succeeds_and_logs_when_redis_is_unreachable(app, db, caplog, inline_jobs):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    db.session.add(Setting(key="test.flag", value="kept"))
+    enqueue("tests.infra.jobs.record_setting", "test.flag", "m8")
+
+    db.session.commit()
+
+    assert db.session.get(Setting, "test.flag").value == "kept"
+    assert "could not enqueue tests.infra.jobs.record_setting" in caplog.text

@@ -8,4 +8,4 @@ bp = Blueprint("customers", __name__, url_prefix="/customers")
 
 register_nav(NavItem("Customers", "people", "customers.index", "customers.view", order=10))
 
-from cloudmanager.customers import import_views, views  # noqa: E402,F401
+from cloudmanager.customers import contact_views, import_views, views  # noqa: E402,F401

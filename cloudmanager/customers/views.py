@@ -1,24 +1,26 @@
 """Customer pages: list with live search, export, create, edit, billing, status, delete,
-contacts, notes and the tabs other modules fill in."""
+notes and the tabs other modules fill in (contacts: `contact_views.py`)."""
+
+from functools import lru_cache
 
 from flask import Response, abort, flash, request, stream_with_context, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from cloudmanager.core.countries import country_choices
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
-from cloudmanager.customers import bp, contacts, services
+from cloudmanager.customers import bp, services
 from cloudmanager.customers.forms import (
     BillingForm,
-    ContactForm,
     CustomerForm,
     NoteForm,
     apply_errors,
     form_values,
 )
-from cloudmanager.customers.models import STATUSES, Contact, Customer
+from cloudmanager.customers.models import STATUSES, Customer
 from cloudmanager.customers.search import CustomerFilters, customer_page, export_csv, known_tags
 from cloudmanager.customers.tabs import CUSTOMER_TABS, find_tab
 from cloudmanager.customers.timeline import customer_timeline
@@ -42,6 +44,17 @@ def customer_form_data(customer: Customer) -> dict:
     return {**data, "tags": ", ".join(customer.tags)}
 
 
+@lru_cache(maxsize=300)
+def country_options(selected: str) -> Markup:
+    """The <option>s of the country filter (built once per selection, not per request)."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            code, Markup(" selected") if code == selected else "", name
+        )
+        for code, name in country_choices()
+    )
+
+
 @bp.get("/")
 def index():
     """The customer list: live search, filters, sorting, keyset pages."""
@@ -52,7 +65,7 @@ def index():
         page=customer_page(filters),
         filters=filters,
         tags=known_tags(),
-        countries=country_choices(),
+        country_options=country_options(filters.country),
         statuses=STATUSES,
     )
 
@@ -69,7 +82,7 @@ def export():
     )
 
 
-def _save_form(form, save, template: str, fragment: str, **context):
+def _save_form(form, save, **context):
     """Validate with the service; 422 with errors next to fields, else redirect."""
     if form.validate_on_submit():
         try:
@@ -84,7 +97,9 @@ def _save_form(form, save, template: str, fragment: str, **context):
         status = 422
     else:
         status = 422 if request.method == "POST" else 200
-    return render_page(template, fragment=fragment, status=status, form=form, **context)
+    return render_page(
+        "customers/form.html", fragment="customers/_form.html", status=status, form=form, **context
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,14 +107,10 @@ def create():
     """Create a customer."""
     form = CustomerForm()
     if request.method == "GET":
-        from cloudmanager.customers.services import default_currency
-
-        form.currency.data = default_currency()
+        form.currency.data = services.default_currency()
     return _save_form(
         form,
         lambda data: services.create_customer(data, by=current_user),
-        "customers/form.html",
-        "customers/_form.html",
         customer=None,
         billing_only=False,
     )
@@ -115,10 +126,7 @@ def edit(customer_id: int):
         services.update_customer(customer, data, by=current_user)
         return customer
 
-    return _save_form(
-        form, save, "customers/form.html", "customers/_form.html", customer=customer,
-        billing_only=False,
-    )  # fmt: skip
+    return _save_form(form, save, customer=customer, billing_only=False)
 
 
 @bp.route("/<int:customer_id>/billing", methods=["GET", "POST"])
@@ -131,23 +139,26 @@ def edit_billing(customer_id: int):
         services.update_billing(customer, data, by=current_user)
         return customer
 
-    return _save_form(
-        form, save, "customers/form.html", "customers/_form.html", customer=customer,
-        billing_only=True,
-    )  # fmt: skip
+    return _save_form(form, save, customer=customer, billing_only=True)
 
 
 @bp.get("/<int:customer_id>")
 def detail(customer_id: int):
     """A customer's details, contacts, tabs and timeline."""
-    customer = get_customer(customer_id)
+    return _detail_page(get_customer(customer_id), NoteForm())
+
+
+def _detail_page(customer: Customer, note_form: NoteForm, status: int = 200):
+    """The customer page (or, for htmx, the note form with its errors)."""
     return render_page(
         "customers/detail.html",
+        fragment="customers/_note_form.html",
+        status=status,
         customer=customer,
         timeline=customer_timeline(customer),
         history=services.history_reasons(customer),
         tabs=[tab for tab in CUSTOMER_TABS if can(current_user, tab.permission)],
-        note_form=NoteForm(),
+        note_form=note_form,
     )
 
 
@@ -210,78 +221,4 @@ def add_note(customer_id: int):
             db.session.commit()
             flash("Note added.", "success")
             return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#timeline")
-    return render_page(
-        "customers/detail.html",
-        fragment="customers/_note_form.html",
-        status=422,
-        customer=customer,
-        timeline=customer_timeline(customer),
-        history=services.history_reasons(customer),
-        tabs=[tab for tab in CUSTOMER_TABS if can(current_user, tab.permission)],
-        note_form=form,
-    )
-
-
-def get_contact(customer: Customer, contact_id: int) -> Contact:
-    """A contact of `customer`, or a 404 (never another customer's contact)."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.customer_id != customer.id:
-        abort(404)
-    return contact
-
-
-def _contact_form(customer: Customer, form: ContactForm, save, contact=None):
-    if form.validate_on_submit():
-        try:
-            save(form_values(form))
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash("Contact saved.", "success")
-            return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#contacts")
-    status = 422 if request.method == "POST" else 200
-    return render_page(
-        "customers/contact_form.html",
-        fragment="customers/_contact_form.html",
-        status=status,
-        form=form,
-        customer=customer,
-        contact=contact,
-    )
-
-
-@bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
-def new_contact(customer_id: int):
-    """Add a contact."""
-    customer = get_customer(customer_id)
-    return _contact_form(
-        customer,
-        ContactForm(),
-        lambda data: contacts.add_contact(customer, data, by=current_user),
-    )
-
-
-@bp.route("/<int:customer_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
-def edit_contact(customer_id: int, contact_id: int):
-    """Edit a contact."""
-    customer = get_customer(customer_id)
-    contact = get_contact(customer, contact_id)
-    form = ContactForm(obj=None if request.method == "POST" else contact)
-    return _contact_form(
-        customer,
-        form,
-        lambda data: contacts.update_contact(contact, data, by=current_user),
-        contact=contact,
-    )
-
-
-@bp.post("/<int:customer_id>/contacts/<int:contact_id>/delete")
-def delete_contact(customer_id: int, contact_id: int):
-    """Remove a contact."""
-    customer = get_customer(customer_id)
-    contacts.remove_contact(get_contact(customer, contact_id), by=current_user)
-    db.session.commit()
-    flash("Contact removed.", "success")
-    return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#contacts")
+    return _detail_page(customer, form, status=422)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from cloudmanager.extensions import db
+from cloudmanager.products.demo import seed_catalog, seed_tax_rates
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -34,7 +35,7 @@ def seed_customers() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_customers]
+SEEDERS = [seed_users, seed_customers, seed_tax_rates, seed_catalog]
 
 
 def seed() -> list[str]:

@@ -35,8 +35,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "jobs.view": frozenset({"admin"}),
     "customers.view": ALL,
     "customers.edit": frozenset({"admin", "manager"}),
-    "products.view": ALL,
-    "products.edit": frozenset({"admin", "manager"}),
     "webhooks.manage": frozenset({"admin"}),
     "reports.view": ALL,
     "reports.finance": frozenset({"admin", "manager", "accountant"}),
@@ -50,6 +48,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tickets.reply": frozenset({"admin", "manager", "agent"}),
     "tickets.manage": frozenset({"admin", "manager"}),
     "portal.invite": frozenset({"admin", "manager", "agent"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
+    "taxes.edit": frozenset({"admin", "accountant"}),
+    "settings.view": frozenset({"admin"}),
+    "settings.edit": frozenset({"admin"}),
+    "settings.billing": frozenset({"admin", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -57,8 +61,6 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
-    "products.view": "See the product catalog",
-    "products.edit": "Change products and prices",
     "webhooks.manage": "Register webhooks and redeliver events",
     "reports.view": "Open the reports page (each report checks its own permission)",
     "reports.finance": "Revenue, receivables, MRR and tax reports",
@@ -74,6 +76,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "tickets.reply": "Reply, add internal notes, change status, priority, assignee, department",
     "tickets.manage": "Manage canned responses",
     "portal.invite": "Invite a customer's contact to the customer portal",
+    "products.view": "See the product catalog and tax rates",
+    "products.edit": "Create, change, archive products and product groups",
+    "taxes.edit": "Create and change tax rates",
+    "settings.view": "See settings and notification email templates",
+    "settings.edit": "Change company, locale, helpdesk, notification and security settings",
+    "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -151,6 +159,35 @@ ENDPOINTS: dict[str, str] = {
 # Every route of a blueprint with one of these prefixes has the given level.
 ENDPOINT_PREFIXES: dict[str, str] = {
     "api_v1.": API,
+    "products.index": "products.view",
+    "products.detail": "products.view",
+    "products.new": "products.edit",
+    "products.edit": "products.edit",
+    "products.archive": "products.edit",
+    "products.restore": "products.edit",
+    "products.delete": "products.edit",
+    "products.groups": "products.edit",
+    "products.edit_group": "products.edit",
+    "products.tax_rates": "products.view",
+    "products.new_tax_rate": "taxes.edit",
+    "products.edit_tax_rate": "taxes.edit",
+    "products.supersede_tax_rate": "taxes.edit",
+    "products.delete_tax_rate": "taxes.edit",
+    "settings.index": "settings.billing",
+    "settings.company": "settings.edit",
+    "settings.upload_logo": "settings.edit",
+    "settings.remove_logo": "settings.edit",
+    "settings.logo": PUBLIC,
+    "settings.locale": "settings.edit",
+    "settings.invoicing": "settings.billing",
+    "settings.helpdesk": "settings.edit",
+    "settings.notifications": "settings.edit",
+    "settings.security": "settings.edit",
+    "settings.email_templates": "settings.view",
+    "settings.email_template": "settings.edit",
+    "settings.email_template_preview": "settings.view",
+    "settings.email_template_preview_html": "settings.view",
+    "settings.reset_email_template": "settings.edit",
 }
 
 

@@ -38,6 +38,30 @@ def _deliver(row: Notification) -> None:
 
         send_sms(row.recipient, row.context.get("body", ""))
         return
+    if row.template.startswith("notification:"):
+        _send_rendered(row)
+        return
     from cloudmanager.infra.mail import send_email
 
     send_email(row.recipient, row.subject, row.template, **row.context)
+
+
+def _send_rendered(row: Notification) -> None:
+    """A customer-facing email whose templates staff may edit (rendered in the sandbox)."""
+    from flask import current_app
+    from flask_mail import Message
+
+    from cloudmanager.extensions import mail
+    from cloudmanager.settings.notifications import render_notification
+    from cloudmanager.settings.services import get_setting
+
+    subject, text, html = render_notification(row.template.split(":", 1)[1], row.context)
+    message = Message(
+        subject=subject,
+        recipients=[row.recipient],
+        body=text,
+        html=html,
+        sender=get_setting("notifications.sender") or current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    if current_app.config.get("MAIL_SERVER"):
+        mail.send(message)

@@ -1,38 +1,20 @@
 """Helpdesk settings as the tickets see them: departments, calendars, SLA targets, tiers.
 
 The values live in the settings service (`helpdesk.*`, edited on the settings
-page). The fallbacks below are used only while a key has no default there, so
-this module works before and after the settings page lands.
+page); `helpdesk.sla` maps tier → priority → [first response, resolution] hours.
 """
 
 from typing import Any
 
-from cloudmanager.settings.services import DEFAULTS, get_setting
+from cloudmanager.settings.services import get_setting
 from cloudmanager.tickets.sla import BusinessCalendar
 
 DEFAULT_TIER = "standard"
 
-FALLBACKS: dict[str, Any] = {
-    "helpdesk.departments": ["Technical support", "Billing", "Sales"],
-    "helpdesk.timezone": "Europe/Berlin",
-    "helpdesk.business_hours": {
-        **{day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")},
-        "sat": "",
-        "sun": "",
-    },
-    "helpdesk.holidays": ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"],
-    # tier → priority → [first response, resolution] in business hours
-    "helpdesk.sla": {
-        "basic": {"low": [24, 120], "normal": [16, 80], "high": [8, 40], "urgent": [4, 24]},
-        "standard": {"low": [16, 80], "normal": [8, 40], "high": [4, 16], "urgent": [2, 8]},
-        "premium": {"low": [8, 40], "normal": [4, 16], "high": [2, 8], "urgent": [1, 4]},
-    },
-}
-
 
 def helpdesk_setting(key: str) -> Any:
-    """A `helpdesk.*` setting, or its fallback while the settings service has no default."""
-    return get_setting(key) if key in DEFAULTS else FALLBACKS[key]
+    """A `helpdesk.*` setting (departments, hours, holidays, time zone, SLA table)."""
+    return get_setting(key)
 
 
 def departments() -> list[str]:

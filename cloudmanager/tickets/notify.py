@@ -12,7 +12,6 @@ from cloudmanager.auth.models import User
 from cloudmanager.auth.tokens import absolute_url
 from cloudmanager.extensions import db
 from cloudmanager.notifications.services import notify_email, notify_sms
-from cloudmanager.tickets.text import REPLY_ABOVE
 
 AGENT_ROLES = ("agent", "manager")
 
@@ -62,7 +61,7 @@ def ticket_opened(ticket: Any, message: Any) -> None:
             f"ticket:{ticket.id}:opened:to-user:{agent.id}",
             agent.email,
             subject_line(ticket, f"New ticket: {ticket.subject}"),
-            "ticket_created",
+            "ticket_staff_new",
             name=agent.name,
             link=_staff_link(ticket),
             body=message.body,
@@ -81,7 +80,7 @@ def message_added(ticket: Any, message: Any, *, from_staff: bool) -> None:
             f"ticket:{ticket.id}:message:{message.id}:to-user:{ticket.assignee_id}",
             ticket.assignee.email,
             subject_line(ticket, f"Customer replied: {ticket.subject}"),
-            "ticket_customer_reply",
+            "ticket_staff_customer_reply",
             name=ticket.assignee.name,
             link=_staff_link(ticket),
             body=message.body,
@@ -89,20 +88,46 @@ def message_added(ticket: Any, message: Any, *, from_staff: bool) -> None:
         )
 
 
+def _customer_context(ticket: Any) -> dict[str, Any]:
+    """The plain-data context of the customer-facing templates (editable in the settings)."""
+    return {
+        "customer": {
+            "name": ticket.requester_label,
+            "company": ticket.customer.name if ticket.customer else "",
+            "email": ticket.requester_email,
+        },
+        "ticket": {
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "priority": ticket.priority,
+            "department": ticket.department,
+            "url": _portal_link(ticket) if ticket.requester_id else "",
+        },
+    }
+
+
+def _customer_email(event: str, key: str, ticket: Any, **extra: Any) -> None:
+    from cloudmanager.settings.notifications import notification_enabled
+
+    if ticket.requester_email and notification_enabled(event, "email"):
+        context = {**_customer_context(ticket), **extra}
+        notify_email(key, ticket.requester_email, "", f"notification:{event}", **context)
+
+
+def acknowledge(ticket: Any) -> None:
+    """Confirm to the requester that the ticket was received."""
+    _customer_email("ticket_created", f"ticket:{ticket.id}:created:to-requester", ticket)
+
+
 def _reply_to_requester(ticket: Any, message: Any) -> None:
-    if ticket.requester_email:
-        notify_email(
-            f"ticket:{ticket.id}:message:{message.id}:to-requester",
-            ticket.requester_email,
-            subject_line(ticket),
-            "ticket_reply",
-            name=ticket.requester_label,
-            author=message.author_label,
-            body=message.body,
-            marker=REPLY_ABOVE,
-            link=_portal_link(ticket) if ticket.requester_id else "",
-            **_ticket_context(ticket),
-        )
+    reply = {
+        "author": message.author_label,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(timespec="minutes"),
+    }
+    _customer_email(
+        "ticket_reply", f"ticket:{ticket.id}:message:{message.id}:to-requester", ticket, reply=reply
+    )
     contact = ticket.requester
     if (
         ticket.priority == "urgent"
@@ -124,7 +149,7 @@ def ticket_assigned(ticket: Any, assignee: Any, *, event_id: int) -> None:
         f"ticket:{ticket.id}:assigned:{event_id}",
         assignee.email,
         subject_line(ticket, f"Assigned to you: {ticket.subject}"),
-        "ticket_assigned",
+        "ticket_staff_assigned",
         name=assignee.name,
         link=_staff_link(ticket),
         **_ticket_context(ticket),
@@ -140,7 +165,7 @@ def sla_warning(ticket: Any, kind: str, due: Any) -> None:
             f"ticket:{ticket.id}:sla:{kind}:{due.isoformat()}:to-user:{user.id}",
             user.email,
             subject_line(ticket, f"SLA {label} due {due:%d %b %H:%M} UTC: {ticket.subject}"),
-            "ticket_sla_warning",
+            "ticket_staff_sla_warning",
             name=user.name,
             link=_staff_link(ticket),
             target=label,

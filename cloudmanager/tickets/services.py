@@ -116,6 +116,7 @@ def open_ticket(
     message = _add_message(ticket, author, body, False, source, attachments, email_message_id)
     audit("ticket.opened", ticket, after={"subject": ticket.subject}, actor=by, summary=subject)
     notify.ticket_opened(ticket, message)
+    notify.acknowledge(ticket)
     return ticket
 
 

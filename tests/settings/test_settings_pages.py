@@ -1,0 +1,181 @@
+"""Settings pages through the test client: edit, validate, logo upload and its display."""
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from cloudmanager.auth.models import AuditEntry
+from cloudmanager.settings.services import get_setting
+
+COMPANY = {
+    "legal_name": "Nimbus Hosting GmbH",
+    "address": "Cloudweg 7\n20095 Hamburg",
+    "country": "DE",
+    "vat_id": "DE811907980",
+    "registration_number": "HRB 123456",
+    "iban": "DE89 3704 0044 0532 0130 00",
+    "bic": "COBADEFFXXX",
+    "email": "billing@nimbus.example",
+    "phone": "+49 40 123456",
+}
+
+
+def image_bytes(kind="PNG", size=(120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (47, 111, 237)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def upload(client, data: bytes, filename="logo.png"):
+    return client.post(
+        "/settings/company/logo",
+        data={"logo": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_admin_edits_the_company_profile(client, login_as, db):
+    login_as("admin")
+    response = client.post("/settings/company", data=COMPANY)
+    assert response.status_code == 302
+    assert get_setting("company.legal_name") == "Nimbus Hosting GmbH"
+    assert get_setting("company.iban") == "DE89370400440532013000"
+    actions = db.session.scalars(select(AuditEntry.object_id)).all()
+    assert "company.legal_name" in actions
+
+
+def test_invalid_company_profile_shows_the_message_next_to_the_field(client, login_as):
+    login_as("admin")
+    response = client.post("/settings/company", data={**COMPANY, "iban": "DE00 1234"})
+    assert response.status_code == 422
+    assert b"is-invalid" in response.data and b"This is not an IBAN." in response.data
+    assert get_setting("company.legal_name") != "Nimbus Hosting GmbH"
+
+
+def test_uploaded_logo_appears_in_the_back_office_header(client, login_as):
+    login_as("admin")
+    assert upload(client, image_bytes()).status_code == 302
+    key = get_setting("company.logo")
+    assert key.startswith("logos/") and key.endswith(".png")
+    page = client.get("/").get_data(as_text=True)
+    brand = page.split('class="sidebar-brand"', 1)[1].split("</a>", 1)[0]
+    assert f'src="/settings/logo/{key.split("/")[1]}"' in brand
+
+
+def test_logo_is_served_with_its_image_type(client, login_as):
+    login_as("admin")
+    upload(client, image_bytes("JPEG"), filename="photo.png")
+    name = get_setting("company.logo").split("/")[1]
+    assert name.endswith(".jpg")
+    response = client.get(f"/settings/logo/{name}")
+    assert response.status_code == 200
+    assert response.mimetype == "image/jpeg"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "logo.svg"),
+        (b"<html>not an image</html>", "logo.png"),
+        (b"", "logo.png"),
+    ],
+)
+def test_logo_upload_refuses_what_is_not_a_png_jpeg_or_webp(client, login_as, data, filename):
+    login_as("admin")
+    response = upload(client, data, filename)
+    assert response.status_code == 422
+    assert get_setting("company.logo") == ""
+
+
+def test_logo_upload_refuses_gif_even_when_valid(client, login_as):
+    login_as("admin")
+    assert upload(client, image_bytes("GIF"), "logo.gif").status_code == 422
+
+
+def test_logo_route_refuses_paths_outside_the_logo_folder(client):
+    assert client.get("/settings/logo/..%2F..%2Fsecret.png").status_code == 404
+    assert client.get("/settings/logo/missing.png").status_code == 404
+
+
+def test_accountant_changes_invoicing_settings(client, login_as):
+    login_as("accountant")
+    form = {
+        "number_prefix": "RE-",
+        "number_digits": "6",
+        "yearly_reset": "y",
+        "credit_note_prefix": "GS-",
+        "payment_terms_days": "30",
+        "reminder_days_before": "3",
+        "reminder_days_after": "14, 7",
+        "renewal_days_before": "10",
+        "suspend_after_days": "28",
+        "reverse_charge_note": "Reverse charge.",
+    }
+    assert client.post("/settings/invoicing", data=form).status_code == 302
+    assert get_setting("invoicing.reminder_days_after") == [7, 14]
+    assert b"RE-" in client.get("/settings/invoicing").data
+
+
+def test_accountant_cannot_change_the_company_profile(client, login_as):
+    login_as("accountant")
+    assert client.post("/settings/company", data=COMPANY).status_code == 403
+
+
+def test_helpdesk_form_round_trips_hours_holidays_and_sla(client, login_as):
+    login_as("admin")
+    page = client.get("/settings/helpdesk")
+    assert page.status_code == 200
+    from cloudmanager.settings.forms import HelpdeskForm
+    from cloudmanager.settings.services import get_settings
+
+    form = HelpdeskForm(formdata=None)
+    form.load(get_settings("helpdesk"))
+    data = {f.name: f.data for f in form if f.name != "csrf_token"}
+    data.update(
+        {
+            "hours_sat": "10:00-14:00",
+            "holidays": "2027-01-01\n2026-12-25",
+            "sla_premium_urgent_first": "2",
+        }
+    )
+    data = {k: v for k, v in data.items() if v is not None}
+    assert client.post("/settings/helpdesk", data=data).status_code == 302
+    assert get_setting("helpdesk.business_hours")["sat"] == "10:00-14:00"
+    assert get_setting("helpdesk.holidays") == ["2026-12-25", "2027-01-01"]
+    assert get_setting("helpdesk.sla")["premium"]["urgent"] == [2, 4]
+
+
+def test_email_template_preview_renders_the_draft_without_saving(client, login_as):
+    login_as("admin")
+    data = {
+        "subject": "Draft {{ invoice.number }}",
+        "body_text": "T",
+        "body_html": "<p>H</p>",
+        "action": "preview",
+    }
+    response = client.post("/settings/email-templates/invoice_issued", data=data)
+    assert response.status_code == 200 and b"Draft INV-2026-00042" in response.data
+    assert client.get("/settings/email-templates/invoice_issued").data.count(b"Draft") == 0
+
+
+def test_unsafe_email_template_is_refused_on_the_page(client, login_as):
+    login_as("admin")
+    data = {
+        "subject": "S",
+        "body_text": "{{ ''.__class__.__mro__ }}",
+        "body_html": "<p>H</p>",
+        "action": "save",
+    }
+    response = client.post("/settings/email-templates/reminder", data=data)
+    assert response.status_code == 422 and b"Not allowed in templates" in response.data
+
+
+def test_html_preview_frame_is_sandboxed(client, login_as):
+    login_as("admin")
+    response = client.get("/settings/email-templates/reminder/preview.html")
+    assert response.status_code == 200
+    assert "sandbox" in response.headers["Content-Security-Policy"]

@@ -1,0 +1,102 @@
+"""The settings service: defaults for a fresh install, checked values, audit, cache."""
+
+import pytest
+from sqlalchemy import select
+
+from cloudmanager.auth.models import AuditEntry
+from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.settings.services import (
+    DEFAULTS,
+    format_invoice_number,
+    get_setting,
+    get_settings,
+    update_settings,
+)
+from cloudmanager.settings.validation import RULES
+
+
+def test_every_setting_has_a_rule_and_its_default_passes_it(app):
+    for key, default in DEFAULTS.items():
+        assert key in RULES, key
+        assert RULES[key](default) == default, key
+
+
+def test_a_fresh_install_reads_defaults(app):
+    assert get_setting("invoicing.payment_terms_days") == 14
+    assert get_settings("helpdesk")["sla"]["premium"]["urgent"] == [1, 4]
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("locale.currency", "EURO"),
+        ("company.iban", "DE89 3704 0044 0532 0130 01"),
+        ("company.bic", "COBA"),
+        ("company.email", "not-an-address"),
+        ("company.country", "Germany"),
+        ("invoicing.payment_terms_days", -1),
+        ("invoicing.reminder_days_after", "7, x"),
+        ("helpdesk.business_hours", {"mon": "17:00-09:00"}),
+        ("helpdesk.holidays", "2026-13-01"),
+        ("helpdesk.timezone", "Mars/Olympus"),
+        ("notifications.email_events", ["invoice_burned"]),
+        ("security.session_idle_minutes", 0),
+    ],
+)
+def test_invalid_values_are_refused_with_a_message(app, key, value):
+    with pytest.raises(ValidationFailed) as caught:
+        update_settings({key: value})
+    assert caught.value.errors[key]
+
+
+def test_valid_iban_is_stored_without_spaces(db):
+    update_settings({"company.iban": "DE89 3704 0044 0532 0130 00"})
+    assert get_setting("company.iban") == "DE89370400440532013000"
+
+
+def test_one_bad_value_stores_none_of_the_others(db):
+    with pytest.raises(ValidationFailed):
+        update_settings({"company.legal_name": "New GmbH", "locale.currency": "XYZ"})
+    db.session.rollback()
+    assert get_setting("company.legal_name") == DEFAULTS["company.legal_name"]
+
+
+def test_each_change_is_audited_with_before_and_after(db, users):
+    update_settings(
+        {"invoicing.payment_terms_days": 30, "invoicing.number_prefix": "INV-"},
+        by=users["accountant"],
+    )
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "settings.changed"))
+    [entry] = list(entries)
+    assert entry.before == {"invoicing.payment_terms_days": 14}
+    assert entry.after == {"invoicing.payment_terms_days": 30}
+    assert entry.actor_id == users["accountant"].id
+
+
+def test_a_change_is_read_back_at_once(db):
+    assert get_setting("locale.currency") == "EUR"
+    update_settings({"locale.currency": "CHF"})
+    db.session.commit()
+    assert get_setting("locale.currency") == "CHF"
+
+
+def test_invoice_numbers_follow_prefix_digits_and_yearly_reset(db):
+    assert format_invoice_number(42, year=2026) == "INV-2026-00042"
+    update_settings(
+        {
+            "invoicing.yearly_reset": False,
+            "invoicing.number_digits": 6,
+            "invoicing.number_prefix": "RE",
+        }
+    )
+    assert format_invoice_number(42, year=2026) == "RE000042"
+
+
+def test_cache_is_forgotten_again_when_the_change_commits(db):
+    from cloudmanager.settings import services
+
+    update_settings({"locale.currency": "GBP"})
+    services._cache = {}  # another request reloaded the old values before the commit
+    services._cache_loaded_at = float("inf")
+    db.session.commit()
+    assert get_setting("locale.currency") == "GBP"

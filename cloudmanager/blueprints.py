@@ -9,6 +9,8 @@ from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.webhooks import bp as webhooks_bp
 from cloudmanager.tickets import bp as tickets_bp
+from cloudmanager.portal import bp as portal_bp
+from cloudmanager.portal import staff_bp as portal_access_bp
 from cloudmanager.products import bp as products_bp
 from cloudmanager.settings import bp as settings_bp
 
@@ -22,6 +24,8 @@ BLUEPRINTS = [
     reporting_bp,
     customers_bp,
     tickets_bp,
+    portal_bp,
+    portal_access_bp,
     products_bp,
     settings_bp,
 ]

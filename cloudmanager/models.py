@@ -6,5 +6,6 @@ from cloudmanager.webhooks.models import Webhook, WebhookDelivery  # noqa: F401
 import cloudmanager.customers.models  # noqa: F401,E402  (customers, contacts, imports)
 import cloudmanager.notifications.models  # noqa: F401,E402  (the outbox)
 import cloudmanager.tickets.models  # noqa: F401,E402  (tickets, messages, canned responses)
+import cloudmanager.portal.models  # noqa: F401,E402  (portal users)
 from cloudmanager.products.models import Product, ProductGroup, ProductPrice, TaxRate  # noqa: F401
 from cloudmanager.settings.models import EmailTemplate, Setting  # noqa: F401

@@ -155,13 +155,13 @@ def reply(ticket_id: int):
     return _detail(_ticket_or_404(ticket_id), reply_form=form, status=422)
 
 
-@bp.get("/<int:ticket_id>/canned")
+@bp.post("/<int:ticket_id>/canned")
 def canned_insert(ticket_id: int):
     """The reply box with a canned response (placeholders filled) added to what was typed."""
     ticket = _ticket_or_404(ticket_id)
     form = ReplyForm(formdata=None)
-    typed = request.args.get("body", "")
-    response = db.session.get(CannedResponse, request.args.get("canned_id", type=int) or 0)
+    typed = request.form.get("body", "")
+    response = db.session.get(CannedResponse, request.form.get("canned_id", type=int) or 0)
     text = (
         fill_placeholders(response.body, placeholder_values(ticket, current_user))
         if response

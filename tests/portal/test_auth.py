@@ -158,3 +158,16 @@ def test_revoking_access_ends_the_portal_session(
     client.post(f"/portal-access/contacts/{contact_id}/revoke")
     portal_login(db.session.scalar(select(PortalUser)))
     assert client.get("/portal/").status_code == 302
+
+
+def test_the_customer_page_tickets_tab_lists_tickets_and_portal_access(
+    client, login_as, make_portal_user, make_contact, db
+):
+    from cloudmanager.tickets.services import open_ticket
+
+    user = make_portal_user()
+    open_ticket(subject="Tab ticket", body="x", department="Sales", requester=user.contact)
+    db.session.commit()
+    login_as("agent")
+    html = client.get(f"/customers/{user.contact.customer_id}/tabs/tickets").get_data(as_text=True)
+    assert "Tab ticket" in html and "Has access" in html

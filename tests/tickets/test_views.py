@@ -144,8 +144,8 @@ def test_canned_responses_insert_with_placeholders_filled(client, login_as, make
     db.session.commit()
     canned = db.session.scalar(select(CannedResponse))
     login_as("agent")
-    fragment = client.get(
-        f"/tickets/{ticket.id}/canned?canned_id={canned.id}&body=Typed", headers=HX
+    fragment = client.post(
+        f"/tickets/{ticket.id}/canned", data={"canned_id": canned.id, "body": "Typed"}, headers=HX
     ).get_data(as_text=True)
     assert "Typed" in fragment and f"re {ticket.number}" in fragment
     assert ticket.requester.name in fragment
@@ -164,3 +164,15 @@ def test_managers_add_canned_responses(client, login_as, db):
     response = client.post("/tickets/canned", data={"title": "Reboot", "body": "Please reboot."})
     assert response.status_code == 302
     assert db.session.scalar(select(CannedResponse.title)) == "Reboot"
+
+
+def test_the_tag_filter_keeps_only_tagged_tickets(client, login_as, make_ticket, users, db):
+    from cloudmanager.tickets.services import set_tags
+
+    tagged = make_ticket(subject="Tagged one")
+    make_ticket(subject="Plain one")
+    set_tags(tagged, ["DNS", " outage "], by=users["agent"])
+    db.session.commit()
+    login_as("agent")
+    page = client.get("/tickets/?view=all&tag=dns").get_data(as_text=True)
+    assert "Tagged one" in page and "Plain one" not in page

@@ -46,6 +46,11 @@ def _deliver(row: Notification) -> None:
     send_email(row.recipient, row.subject, row.template, **row.context)
 
 
+def _threading(row: Notification) -> dict[str, str]:
+    refs = row.headers.get("References")
+    return {"References": refs, "In-Reply-To": refs} if refs else {}
+
+
 def _send_rendered(row: Notification) -> None:
     """A customer-facing email whose templates staff may edit (rendered in the sandbox)."""
     from flask import current_app
@@ -62,6 +67,10 @@ def _send_rendered(row: Notification) -> None:
         body=text,
         html=html,
         sender=get_setting("notifications.sender") or current_app.config["MAIL_DEFAULT_SENDER"],
+        # Tells the customer's mail system not to auto-reply (no out-of-office loops).
+        extra_headers={"Auto-Submitted": "auto-generated", **_threading(row)},
     )
+    if row.headers.get("Message-ID"):
+        message.msgId = row.headers["Message-ID"]
     if current_app.config.get("MAIL_SERVER"):
         mail.send(message)

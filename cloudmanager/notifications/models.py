@@ -25,6 +25,7 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(255), default="")
     template: Mapped[str] = mapped_column(String(100), default="")
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # Message-ID, References
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -36,9 +36,18 @@ def _add(event_key: str, **values: Any) -> Notification | None:
 
 
 def notify_email(
-    event_key: str, to: str, subject: str, template: str, **context: Any
+    event_key: str,
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> Notification | None:
-    """Queue an email once per `event_key`; None when that event was already queued."""
+    """Queue an email once per `event_key`; None when that event was already queued.
+
+    `headers` (Message-ID, References) let replies find their way back.
+    """
     if not to:
         return None
     return _add(
@@ -48,6 +57,7 @@ def notify_email(
         subject=subject,
         template=template,
         context=context,
+        headers=headers or {},
     )
 
 

@@ -25,6 +25,7 @@ from cloudmanager.tickets.helpdesk import departments
 from cloudmanager.tickets.models import Ticket, TicketMessage
 from cloudmanager.tickets.text import html_to_text, trim_quoted
 
+OUR_MESSAGE_ID = re.compile(r"<cm\.t(\d+)[.@]")
 NUMBER_IN_SUBJECT = re.compile(r"\[?\b(T-\d{6,})\b\]?", re.I)
 AUTO_SUBJECT = re.compile(
     r"^(auto(matic)?[ -]?reply|out of (the )?office|abwesenheit|autoreply|"
@@ -101,6 +102,9 @@ def attachments(message: EmailMessage) -> tuple[list[tuple[str, bytes]], list[st
 
 def _referenced_ticket(message: EmailMessage) -> Ticket | None:
     ids = " ".join(message.get_all("References", []) + message.get_all("In-Reply-To", []))
+    ours = OUR_MESSAGE_ID.search(ids)  # a reply to one of our emails (see notify.thread_headers)
+    if ours:
+        return db.session.get(Ticket, int(ours.group(1)))
     for message_id in re.findall(r"<[^<>\s]+>", ids):
         ticket_id = db.session.scalar(
             select(TicketMessage.ticket_id).where(TicketMessage.email_message_id == message_id)

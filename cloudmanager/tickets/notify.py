@@ -4,6 +4,7 @@ Internal notes never reach this module's customer-facing functions: callers
 pass only public messages, and `message_added` refuses internal ones again.
 """
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import select
@@ -106,12 +107,30 @@ def _customer_context(ticket: Any) -> dict[str, Any]:
     }
 
 
+def thread_headers(ticket: Any, key: str) -> dict[str, str]:
+    """Message-ID and References of a customer email: replies carry them back to the ticket."""
+    from email.utils import parseaddr
+
+    from flask import current_app
+
+    domain = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1].partition("@")[2]
+    domain = domain or "cloudmanager.invalid"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    return {
+        "Message-ID": f"<cm.t{ticket.id}.{digest}@{domain}>",
+        "References": f"<cm.t{ticket.id}@{domain}>",
+    }
+
+
 def _customer_email(event: str, key: str, ticket: Any, **extra: Any) -> None:
     from cloudmanager.settings.notifications import notification_enabled
 
     if ticket.requester_email and notification_enabled(event, "email"):
         context = {**_customer_context(ticket), **extra}
-        notify_email(key, ticket.requester_email, "", f"notification:{event}", **context)
+        headers = thread_headers(ticket, key)
+        notify_email(
+            key, ticket.requester_email, "", f"notification:{event}", headers=headers, **context
+        )
 
 
 def acknowledge(ticket: Any) -> None:

@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('template', sa.String(length=100), nullable=False),
     sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),

@@ -93,4 +93,6 @@ def test_portal_ticket_with_attachment_is_answered_by_an_agent_and_mailed(
         ]
     )[0]
     assert "Mail to example.org bounces" in mail.message["Subject"]
+    assert mail.message["Message-ID"].startswith("<cm.t")  # replies thread back by header
+    assert mail.message["Auto-Submitted"] == "auto-generated"  # no out-of-office loops
     assert page_problems.all() == []

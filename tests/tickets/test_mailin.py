@@ -139,3 +139,23 @@ def test_the_http_endpoint_needs_the_token(app, client, make_customer, db):
         headers={"Authorization": "Bearer s3cret-token", "Content-Type": "message/rfc822"},
     )
     assert response.status_code == 200 and response.json["action"] == "created"
+
+
+def test_a_reply_to_our_email_is_threaded_by_its_in_reply_to_header(make_customer, users, db):
+    from cloudmanager.notifications.models import Notification
+    from cloudmanager.tickets.services import add_reply
+
+    make_customer(contact_email="ada@acme.example")
+    ticket = ingest(sample("plain.eml")).ticket
+    add_reply(ticket, author=users["agent"], body="Fixed?")
+    db.session.commit()
+    ours = db.session.scalar(
+        select(Notification.headers).where(Notification.template == "notification:ticket_reply")
+    )
+    assert ours["Message-ID"].startswith(f"<cm.t{ticket.id}.")
+    raw = sample(
+        "reply_quoted.eml",
+        **{"[TICKET_NUMBER] ": "", "<unknown-outbound@cloudmanager.example>": ours["Message-ID"]},
+    )
+    result = ingest(raw)
+    assert result.action == "replied" and result.ticket.id == ticket.id

@@ -176,11 +176,6 @@ ENDPOINTS: dict[str, str] = {
     "portal.regenerate_recovery_codes": PORTAL,
     "portal_access.invite": "portal.invite",
     "portal_access.revoke": "portal.invite",
-}
-
-# Every route of a blueprint with one of these prefixes has the given level.
-ENDPOINT_PREFIXES: dict[str, str] = {
-    "api_v1.": API,
     "products.index": "products.view",
     "products.detail": "products.view",
     "products.new": "products.edit",
@@ -210,6 +205,11 @@ ENDPOINT_PREFIXES: dict[str, str] = {
     "settings.email_template_preview": "settings.view",
     "settings.email_template_preview_html": "settings.view",
     "settings.reset_email_template": "settings.edit",
+}
+
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
 }
 
 

@@ -145,6 +145,7 @@ ENDPOINTS: dict[str, str] = {
     "customers.import_report": "customers.import",
     "tickets.index": "tickets.view",
     "tickets.detail": "tickets.view",
+    "tickets.new": "tickets.reply",
     "tickets.attachment": "tickets.view",
     "tickets.reply": "tickets.reply",
     "tickets.canned_insert": "tickets.reply",

@@ -15,4 +15,4 @@ register_nav(
 )
 register_periodic("tickets.sla_warnings", 300, "cloudmanager.tickets.jobs.warn_sla_breaches")
 
-from cloudmanager.tickets import canned_views, cli, views  # noqa: E402,F401
+from cloudmanager.tickets import canned_views, cli, new_views, views  # noqa: E402,F401

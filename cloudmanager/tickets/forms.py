@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -53,6 +54,23 @@ class LinkCustomerForm(FlaskForm):
     customer_number = StringField(
         "Customer number", validators=[DataRequired(), Length(max=20)], description="e.g. C-000123"
     )
+
+
+class NewTicketForm(FlaskForm):
+    """Staff open a ticket for a customer (a call, a chat, a letter)."""
+
+    requester_email = EmailField(
+        "Requester email",
+        validators=[DataRequired(), Length(max=254)],
+        description="A contact's email links the ticket to its customer.",
+    )
+    department = SelectField("Department", choices=[], validate_choice=False)
+    priority = SelectField("Priority", choices=list(PRIORITIES.items()), default="normal")
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(
+        "The customer's request", validators=[DataRequired()], render_kw={"rows": 6}
+    )
+    attachments = MultipleFileField("Attachments")
 
 
 class CannedForm(FlaskForm):

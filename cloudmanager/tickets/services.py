@@ -112,7 +112,9 @@ def open_ticket(
     db.session.add(ticket)
     db.session.flush()
     ticket.number = f"T-{ticket.id:06d}"
-    author = by if by is not None else (requester or requester_email)
+    # Staff opening a ticket on a customer's behalf write the customer's words.
+    on_behalf = by is None or getattr(by, "is_staff", False)
+    author = (requester or requester_email) if on_behalf else by
     message = _add_message(ticket, author, body, False, source, attachments, email_message_id)
     audit("ticket.opened", ticket, after={"subject": ticket.subject}, actor=by, summary=subject)
     notify.ticket_opened(ticket, message)

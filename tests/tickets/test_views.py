@@ -176,3 +176,30 @@ def test_the_tag_filter_keeps_only_tagged_tickets(client, login_as, make_ticket,
     login_as("agent")
     page = client.get("/tickets/?view=all&tag=dns").get_data(as_text=True)
     assert "Tagged one" in page and "Plain one" not in page
+
+
+def test_staff_open_a_ticket_for_a_contact_in_the_customers_words(
+    client, login_as, make_customer, db
+):
+    customer = make_customer(contact_email="ada@acme.example")
+    login_as("agent")
+    response = client.post(
+        "/tickets/new",
+        data={
+            "requester_email": "ADA@acme.example",
+            "department": "Sales",
+            "priority": "low",
+            "subject": "Called about a quote",
+            "body": "Wants 3 more servers.",
+        },
+    )
+    assert response.status_code == 302
+    ticket = db.session.scalar(select(Ticket))
+    assert ticket.customer_id == customer.id and ticket.source == "staff"
+    assert ticket.messages[0].author_contact_id == customer.contacts[0].id
+
+
+def test_opening_a_ticket_without_subject_shows_the_error(client, login_as):
+    login_as("agent")
+    response = client.post("/tickets/new", data={"requester_email": "x@y.example", "body": "b"})
+    assert response.status_code == 422 and "subject" in response.get_data(as_text=True).lower()

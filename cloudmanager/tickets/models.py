@@ -18,6 +18,7 @@ STATUSES = {
     "closed": "Closed",
 }
 OPEN_STATUSES = ("new", "open", "waiting", "on_hold")
+PAUSED_STATUSES = ("waiting", "on_hold")  # the resolution clock stops while we wait
 DONE_STATUSES = ("resolved", "closed")
 
 
@@ -54,6 +55,7 @@ class Ticket(db.Model):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     sla_clock_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sla_paused_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

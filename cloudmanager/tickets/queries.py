@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
-from cloudmanager.tickets.models import OPEN_STATUSES, Ticket, TicketTag
+from cloudmanager.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Ticket, TicketTag
 
 VIEWS = {
     "mine": "My tickets",
@@ -31,7 +31,7 @@ def breaching_condition(horizon: datetime):
         Ticket.status.in_(OPEN_STATUSES),
         or_(
             and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at <= horizon),
-            Ticket.resolution_due_at <= horizon,
+            and_(Ticket.status.not_in(PAUSED_STATUSES), Ticket.resolution_due_at <= horizon),
         ),
     )
 
@@ -97,15 +97,18 @@ def tickets_breaching_sla(
     for ticket in tickets:
         if ticket.first_responded_at is None and ticket.first_response_due_at <= horizon:
             found.append((ticket, "first_response", ticket.first_response_due_at))
-        if ticket.resolution_due_at and ticket.resolution_due_at <= horizon:
+        paused = ticket.status in PAUSED_STATUSES
+        if not paused and ticket.resolution_due_at and ticket.resolution_due_at <= horizon:
             found.append((ticket, "resolution", ticket.resolution_due_at))
     return found
 
 
-def sla_state(due: datetime | None, done_at: datetime | None = None) -> str:
-    """ "met", "breached", "due-soon" or "ok" for a due time (shown as a badge)."""
+def sla_state(due: datetime | None, done_at: datetime | None = None, paused=None) -> str:
+    """The badge state of a due time: met, breached, paused, due-soon or ok."""
     if due is None:
         return "ok"
+    if paused is not None and done_at is None:
+        return "paused"
     if done_at is not None:
         return "met" if done_at <= due else "breached"
     now = utcnow()

@@ -15,13 +15,14 @@ from cloudmanager.tickets.attachments import store_attachments
 from cloudmanager.tickets.helpdesk import calendar_for, departments, sla_targets, support_tier_for
 from cloudmanager.tickets.models import (
     DONE_STATUSES,
+    PAUSED_STATUSES,
     PRIORITIES,
     STATUSES,
     Ticket,
     TicketMessage,
     TicketTag,
 )
-from cloudmanager.tickets.sla import due_at
+from cloudmanager.tickets.sla import business_minutes_between, due_at
 
 MAX_BODY = 50_000
 
@@ -193,7 +194,9 @@ def _set_status(ticket: Ticket, status: str, *, by: Any, summary: str = "") -> N
         ticket.resolved_at = ticket.resolved_at or now
     elif old in DONE_STATUSES:
         ticket.resolved_at = ticket.closed_at = None
+        ticket.sla_paused_at = None
         apply_sla(ticket, now)  # a reopened ticket gets a fresh resolution clock
+    _pause_or_resume(ticket, old, status, now)
     actor = by if getattr(by, "is_staff", False) else None
     audit(
         "ticket.status_changed",
@@ -203,6 +206,25 @@ def _set_status(ticket: Ticket, status: str, *, by: Any, summary: str = "") -> N
         summary=summary,
         actor=actor,
     )
+
+
+def _pause_or_resume(ticket: Ticket, old: str, status: str, now) -> None:
+    """Stop the resolution clock while waiting on the customer or on hold; resume it after.
+
+    On resume the business minutes that were left at the pause run again from now.
+    """
+    if status in PAUSED_STATUSES and old not in PAUSED_STATUSES:
+        ticket.sla_paused_at = now
+        return
+    if old in PAUSED_STATUSES and status not in PAUSED_STATUSES and ticket.sla_paused_at:
+        if status not in DONE_STATUSES and ticket.resolution_due_at:
+            calendar = calendar_for(ticket.department)
+            left = business_minutes_between(
+                ticket.sla_paused_at, ticket.resolution_due_at, calendar
+            )
+            if left > 0:
+                ticket.resolution_due_at = due_at(now, left, calendar)
+        ticket.sla_paused_at = None
 
 
 def change_status(ticket: Ticket, status: str, *, by: Any) -> None:

@@ -92,6 +92,7 @@ def upgrade():
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('sla_clock_started_at', sa.DateTime(), nullable=False),
+    sa.Column('sla_paused_at', sa.DateTime(), nullable=True),
     sa.Column('last_activity_at', sa.DateTime(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_tickets_assignee_id_users'), ondelete='SET NULL'),

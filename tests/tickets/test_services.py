@@ -170,3 +170,24 @@ def test_sla_warnings_go_out_once_per_target(make_ticket, users, db):
     keys = [w.event_key for w in warnings]
     assert warnings and len(keys) == len(set(keys))
     assert db.session.get(Ticket, ticket.id) is not None
+
+
+def test_waiting_on_the_customer_pauses_the_resolution_clock(make_ticket, users, db):
+    from cloudmanager.tickets.queries import tickets_breaching_sla
+
+    with mock.patch("cloudmanager.tickets.services.utcnow", return_value=MONDAY_9):
+        ticket = make_ticket(priority="urgent")  # resolution due Monday 16:00 UTC (17:00 Berlin)
+    assert ticket.resolution_due_at == datetime(2026, 11, 30, 16, 0)
+    with mock.patch(
+        "cloudmanager.tickets.services.utcnow", return_value=datetime(2026, 11, 30, 10)
+    ):
+        services.add_reply(ticket, author=users["agent"], body="Which VM exactly?")
+    assert ticket.status == "waiting" and ticket.sla_paused_at is not None
+    db.session.commit()
+    late = datetime(2026, 12, 1, 12)
+    assert all(kind != "resolution" for _, kind, _ in tickets_breaching_sla(now=late))
+    # Tuesday 10:00 Berlin the customer answers: the 6 business hours left run again.
+    with mock.patch("cloudmanager.tickets.services.utcnow", return_value=datetime(2026, 12, 1, 9)):
+        services.add_reply(ticket, author=ticket.requester, body="vm-42")
+    assert ticket.status == "open" and ticket.sla_paused_at is None
+    assert ticket.resolution_due_at == datetime(2026, 12, 1, 15, 0)

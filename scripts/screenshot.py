@@ -51,14 +51,15 @@ def build_app(database: Path):
 
 
 def take(app, user, path: str, out: Path, viewport: dict, full_page: bool) -> None:
-    """Open `path` as `user` and save the screenshot to `out`."""
+    """Open `path` as `user` (None: signed out) and save the screenshot to `out`."""
     from playwright.sync_api import sync_playwright
 
     with serve(app) as server, sync_playwright() as driver:
         browser = launch_chromium(driver)
         context = browser.new_context(base_url=server.url, viewport=viewport, device_scale_factor=1)
-        with app.app_context():
-            context.add_cookies([session_cookie(app, user, server.url)])
+        if user is not None:
+            with app.app_context():
+                context.add_cookies([session_cookie(app, user, server.url)])
         page = context.new_page()
         page.goto(path)
         page.wait_for_load_state("networkidle")
@@ -75,13 +76,14 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     parser.add_argument("--phone", action="store_true", help="390x844 instead of 1440x900")
     parser.add_argument("--full-page", action="store_true", help="the whole page, not the window")
+    parser.add_argument("--signed-out", action="store_true", help="do not sign in (login page)")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         app, admin = build_app(Path(tmp) / "screenshot.db")
-        take(
-            app, admin, args.path, Path(args.out), PHONE if args.phone else DESKTOP, args.full_page
-        )
+        user = None if args.signed_out else admin
+        viewport = PHONE if args.phone else DESKTOP
+        take(app, user, args.path, Path(args.out), viewport, args.full_page)
     print(f"saved {args.out}")
 
 

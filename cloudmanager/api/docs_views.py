@@ -1,9 +1,10 @@
 """/api/openapi.json and the documentation pages (Swagger UI, ReDoc) from our static files."""
 
-from flask import jsonify, render_template
+from flask import jsonify, make_response, render_template
 
 from cloudmanager.api import docs
 from cloudmanager.api.openapi import openapi_document
+from cloudmanager.core.security import EMPTY_STYLE_HASH, content_security_policy
 
 
 @docs.get("/openapi.json")
@@ -20,5 +21,9 @@ def swagger_ui():
 
 @docs.get("/redoc")
 def redoc():
-    """ReDoc, served from static/vendor under our CSP."""
-    return render_template("api/redoc.html")
+    """ReDoc, served from static/vendor under our CSP (plus empty <style> elements)."""
+    response = make_response(render_template("api/redoc.html"))
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        f"'self' {EMPTY_STYLE_HASH}"
+    )
+    return response

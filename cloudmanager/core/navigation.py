@@ -42,7 +42,7 @@ def visible_navigation() -> list[dict]:
     """Entries the current user may open, with their URLs resolved.
 
     `active` marks the entry of the current page; on a page without its own
-    entry (a customer's detail page) the first entry of the same blueprint.
+    entry (a customer's detail page) the entry whose URL its path starts with.
     """
     from cloudmanager.core.permissions import can
 
@@ -60,15 +60,19 @@ def visible_navigation() -> list[dict]:
                 "active": False,
             }
         )
-    _mark_active(items, request.endpoint or "")
+    _mark_active(items, request.endpoint or "", request.path)
     return items
 
 
-def _mark_active(items: list[dict], endpoint: str) -> None:
+def _mark_active(items: list[dict], endpoint: str, path: str) -> None:
     exact = [item for item in items if item["endpoint"] == endpoint]
-    blueprint = endpoint.rpartition(".")[0]
-    same = [item for item in items if item["endpoint"].rpartition(".")[0] == blueprint]
-    for item in (exact or same)[:1]:
+    bases = {id(item): item["url"].split("?")[0].rstrip("/") for item in items}
+    parents = sorted(
+        (item for item in items if bases[id(item)] and path.startswith(bases[id(item)] + "/")),
+        key=lambda item: len(bases[id(item)]),
+        reverse=True,
+    )
+    for item in (exact or parents)[:1]:
         item["active"] = True
 
 

@@ -7,7 +7,7 @@ from cloudmanager.core.htmx import render_page
 from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.dashboard import bp
-from cloudmanager.dashboard.activity import describe_action, recent_activity
+from cloudmanager.dashboard.activity import describe_action, describe_object, recent_activity
 from cloudmanager.dashboard.cards import dashboard_cards
 from cloudmanager.dashboard.health import health_report
 from cloudmanager.infra.queue import failed_jobs
@@ -22,6 +22,7 @@ def index():
         health=health_report() if can(current_user, "jobs.view") else None,
         activity=recent_activity() if can(current_user, "audit.view") else None,
         describe_action=describe_action,
+        describe_object=describe_object,
         today=utcnow(),
     )
 

@@ -260,7 +260,44 @@
     if (window.history.length > 1) { window.history.back(); } else { window.location.assign("/"); }
   });
 
+  // "/" jumps to the page's search box, as in most web apps (never while typing).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable='true']")) { return; }
+    var search = document.querySelector("[data-search-shortcut]");
+    if (!search) { return; }
+    event.preventDefault();
+    search.focus();
+    search.select();
+  });
+
+  // A table wider than the screen scrolls sideways: keyboard users must be able to scroll it too.
+  // Widths change as web fonts arrive and windows resize, so each scroller is watched.
+  function markScroller(node) {
+    if (node.hasAttribute("tabindex") || node.scrollWidth <= node.clientWidth + 1) { return; }
+    var caption = node.querySelector("caption");
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "region");
+    node.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+  }
+  var scrollerWatch = window.ResizeObserver ? new window.ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { markScroller(entry.target.closest(".table-responsive")); });
+  }) : null;
+  function makeScrollersFocusable(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (node) {
+      markScroller(node);
+      if (scrollerWatch && !node.hasAttribute("data-cm-watched")) {
+        node.setAttribute("data-cm-watched", "");
+        scrollerWatch.observe(node);
+        if (node.firstElementChild) { scrollerWatch.observe(node.firstElementChild); }
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () { makeScrollersFocusable(document); });
+
   function init() {
+    makeScrollersFocusable(document);
     wireDialog();
     document.querySelectorAll(".toast[data-autoshow]").forEach(function (node) {
       startToast(node, node.classList.contains("cm-toast-danger") ? 8000 : 6000);

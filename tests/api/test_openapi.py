@@ -35,3 +35,10 @@ def test_docs_pages_are_served_from_our_static_files(client):
         assert page.status_code == 200 and asset in page.data
         assert b"cdn" not in page.data.lower()
         assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+
+
+def test_vendored_redoc_reaches_no_cdn():
+    from cloudmanager.config import BASE_DIR
+
+    bundle = (BASE_DIR / "static/vendor/redoc/redoc.standalone.js").read_text()
+    assert "cdn.redoc.ly" not in bundle

@@ -107,6 +107,12 @@ class PageProblems:
         )
         page.add_init_script(CSP_LISTENER)
 
+    def clear(self) -> None:
+        """Forget what was seen so far (between pages of one test)."""
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.csp_violations.clear()
+
     def _on_console(self, message: Any) -> None:
         if message.type == "error":
             self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")

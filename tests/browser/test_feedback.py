@@ -17,7 +17,9 @@ from cloudmanager.core.htmx import toast
 pytestmark = pytest.mark.browser
 
 PAGE = """{% extends "layouts/app.html" %}
+{% from "macros/ui.html" import search_box %}
 {% block title %}Playground{% endblock %}
+{% block search %}{{ search_box("/_test/playground", placeholder="Search the playground") }}{% endblock %}
 {% block content %}
 <h1>Playground</h1>
 <button type="button" class="btn btn-primary" hx-post="/_test/save" hx-swap="none">Save</button>
@@ -209,3 +211,16 @@ def test_refused_htmx_request_explains_itself_in_one_toast(page, sign_in, playgr
     expect(refusal).to_have_attribute("role", "alert")
     expect(page.locator("#toasts .toast")).to_have_count(1)
     expect(page.locator("#swap-area")).to_contain_text("Load more")
+
+
+def test_slash_key_jumps_to_the_search_box_but_not_while_typing(page, sign_in, playground):
+    sign_in("agent")
+    page.goto("/_test/playground")
+    search = page.get_by_role("searchbox", name="Search")
+    page.keyboard.press("/")
+    expect(search).to_be_focused()
+    name = page.get_by_label("Name")
+    name.focus()
+    page.keyboard.type("a/b")
+    expect(name).to_have_value("a/b")
+    expect(name).to_be_focused()

@@ -43,3 +43,34 @@ def test_phone_sidebar_opens_and_closes_by_keyboard(page, page_problems, sign_in
     expect(sidebar).to_be_hidden()
     expect(toggle).to_be_focused()
     assert page_problems.all() == []
+
+
+WIDE_TABLE = """{% extends "layouts/app.html" %}{% block content %}
+<div class="card"><div class="table-responsive"><table class="table">
+<caption class="visually-hidden">Invoices</caption>
+<thead><tr>{% for n in range(8) %}<th class="text-nowrap">Column number {{ n }}</th>{% endfor %}</tr></thead>
+<tbody><tr>{% for n in range(8) %}<td class="text-nowrap">A long cell value {{ n }}</td>{% endfor %}</tr></tbody>
+</table></div></div>{% endblock %}"""
+
+
+def test_a_table_too_wide_for_the_phone_scrolls_and_can_be_scrolled_by_keyboard(
+    app, monkeypatch, page, page_problems, sign_in
+):
+    from flask import render_template_string
+
+    from cloudmanager.core import permissions
+
+    app.add_url_rule("/_test/wide", "test_wide", lambda: render_template_string(WIDE_TABLE))
+    monkeypatch.setitem(permissions.ENDPOINTS, "test_wide", "dashboard.view")
+    sign_in("agent")
+    page.goto("/_test/wide")
+    scroller = page.locator(".table-responsive")
+    expect(scroller).to_have_attribute("tabindex", "0")
+    expect(scroller).to_have_attribute("role", "region")
+    expect(scroller).to_have_attribute("aria-label", "Invoices")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    scroller.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    assert scroller.evaluate("node => node.scrollLeft") > 0
+    assert page_problems.all() == []

@@ -46,8 +46,15 @@ def test_only_the_current_page_is_marked_active(app, users, entries):
     assert [item["label"] for item in items if item["active"]] == ["Jobs"]
 
 
-def test_a_page_without_its_own_entry_marks_the_first_entry_of_its_blueprint(app, users, entries):
+def test_a_page_below_an_entry_marks_that_entry(app, users, entries):
+    with app.test_request_context("/jobs/1234"):
+        login_user(users["admin"])
+        items = visible_navigation()
+    assert [item["label"] for item in items if item["active"]] == ["Jobs"]
+
+
+def test_a_page_outside_every_entry_marks_none(app, users, entries):
     with app.test_request_context("/healthz"):
         login_user(users["admin"])
         items = visible_navigation()
-    assert [item["label"] for item in items if item["active"]] == ["Dashboard"]
+    assert [item["label"] for item in items if item["active"]] == []

@@ -47,6 +47,16 @@ def get_metadata():
     return target_db.metadata
 
 
+# Search indexes that live outside the metadata (created by hand in their revision):
+# SQLite's FTS5 table and its shadow tables, PostgreSQL's trigram index.
+UNMANAGED_NAMES = ("customers_fts", "ix_customers_search_text_trgm")
+
+
+def include_name(name, type_, parent_names):
+    """Keep autogenerate from proposing to drop the hand-made search indexes."""
+    return not (name or "").startswith(UNMANAGED_NAMES)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -89,6 +99,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

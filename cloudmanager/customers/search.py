@@ -2,8 +2,7 @@
 
 The search matches one lower-cased `search_text` column (name, number, email,
 VAT id and every contact's name and email). On PostgreSQL a pg_trgm GIN index
-serves `ILIKE '%term%'`; on SQLite the same LIKE walks the sort index and stops
-after one page of matches.
+serves `ILIKE '%term%'`; on SQLite an FTS5 trigram table does the same job.
 """
 
 import csv
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, column, select, table
 from sqlalchemy.orm import selectinload
 
 from cloudmanager.core.countries import country_name
@@ -96,15 +95,30 @@ def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+SQLITE_FTS = table("customers_fts", column("rowid"), column("search_text"))
+
+
+def search_condition(term: str):
+    """`search_text` contains `term`, in the form each database can index.
+
+    PostgreSQL: ILIKE served by the pg_trgm GIN index. SQLite: LIKE on the FTS5
+    trigram table, which uses its index only without an ESCAPE clause, so terms
+    with LIKE wildcards or under 3 characters take the plain (scanning) LIKE.
+    """
+    pattern = f"%{escape_like(term)}%"
+    if db.engine.dialect.name == "postgresql":
+        return Customer.search_text.ilike(pattern, escape="\\")
+    if len(term) >= 3 and not any(char in term for char in "%_\\"):
+        matching = select(SQLITE_FTS.c.rowid).where(SQLITE_FTS.c.search_text.like(f"%{term}%"))
+        return Customer.id.in_(matching)
+    return Customer.search_text.like(pattern, escape="\\")
+
+
 def filtered_customers(filters: CustomerFilters, *columns: Any) -> Select:
     """SELECT customers (or just `columns`) matching `filters`, unordered and unpaged."""
     stmt = select(*columns) if columns else select(Customer)
     if filters.q:
-        pattern = f"%{escape_like(filters.q.lower())}%"
-        if db.engine.dialect.name == "postgresql":
-            stmt = stmt.where(Customer.search_text.ilike(pattern, escape="\\"))
-        else:
-            stmt = stmt.where(Customer.search_text.like(pattern, escape="\\"))
+        stmt = stmt.where(search_condition(filters.q.lower()))
     if filters.status:
         stmt = stmt.where(Customer.status == filters.status)
     if filters.country:

@@ -8,6 +8,27 @@ Create Date: 2026-11-26 06:09:42.928398
 from alembic import op
 import sqlalchemy as sa
 
+# Written out here (not imported) so the revision keeps working if the model changes.
+POSTGRES_SEARCH_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_customers_search_text_trgm "
+    "ON customers USING gin (search_text gin_trgm_ops)",
+)
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS customers_fts USING fts5("
+    "search_text, content='customers', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_ai AFTER INSERT ON customers BEGIN "
+    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_ad AFTER DELETE ON customers BEGIN "
+    "INSERT INTO customers_fts(customers_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF search_text ON customers "
+    "BEGIN INSERT INTO customers_fts(customers_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+SQLITE_SEARCH_DROP = "DROP TABLE IF EXISTS customers_fts"
+
 
 # revision identifiers, used by Alembic.
 revision = 'bc68910b883d'
@@ -56,13 +77,14 @@ def upgrade():
         batch_op.create_index('ix_customers_country_id', ['country', 'id'], unique=False)
         batch_op.create_index('ix_customers_name_id', ['name', 'id'], unique=False)
         batch_op.create_index('ix_customers_status_id', ['status', 'id'], unique=False)
+    # Live search: a trigram index on search_text (pg_trgm on PostgreSQL, an FTS5
+    # trigram table synced by triggers on SQLite); see cloudmanager/customers/models.py.
     if is_postgresql():
-        # Live search: ILIKE '%term%' on search_text uses this trigram index.
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.create_index(
-            'ix_customers_search_text_trgm', 'customers', ['search_text'],
-            postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'},
-        )
+        for statement in POSTGRES_SEARCH_DDL:
+            op.execute(statement)
+    elif op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_DDL:
+            op.execute(statement)
 
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -144,6 +166,8 @@ def downgrade():
     op.drop_table('contacts')
     if is_postgresql():
         op.drop_index('ix_customers_search_text_trgm', table_name='customers')
+    elif op.get_bind().dialect.name == "sqlite":
+        op.execute(SQLITE_SEARCH_DROP)
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index('ix_customers_status_id')
         batch_op.drop_index('ix_customers_name_id')

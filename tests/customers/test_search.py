@@ -122,3 +122,23 @@ def test_search_fragment_query_count_is_constant(db, client, login_as, count_que
     _bulk_customers_more(db)
     large, _ = _list_queries(client, count_queries, q="bulk", tag="bulk")
     assert small == large
+
+
+def test_search_index_follows_renames_and_deletes(db, users, make_customer):
+    from cloudmanager.customers.services import ALL_FIELDS, delete_customer, update_customer
+
+    customer = make_customer(name="Old Harbour Ltd")
+    data = {name: getattr(customer, name) for name in ALL_FIELDS if name != "tags"}
+    update_customer(customer, {**data, "name": "Fresh Harbour Ltd"}, by=users["manager"])
+    db.session.commit()
+    assert names(q="fresh harbour") == ["Fresh Harbour Ltd"]
+    assert names(q="old harbour") == []
+    delete_customer(customer, by=users["admin"])
+    db.session.commit()
+    assert names(q="fresh harbour") == []
+
+
+@pytest.mark.parametrize("term", ["ac", "o_s", "a%c"])
+def test_short_terms_and_wildcards_take_the_plain_like(three, term):
+    expected = {"ac": ["Acme Hosting"], "o_s": [], "a%c": []}[term]
+    assert names(q=term) == expected

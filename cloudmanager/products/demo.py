@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from cloudmanager.extensions import db
 from cloudmanager.products.models import Product, ProductGroup, TaxRate
-from cloudmanager.products.services import archive_product, create_product, save_group
+from cloudmanager.products.groups import save_group
+from cloudmanager.products.services import archive_product, create_product
 from cloudmanager.products.taxes import save_tax_rate
 
 OPEN = None

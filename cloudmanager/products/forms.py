@@ -29,15 +29,6 @@ def as_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def attach_errors(form: FlaskForm, errors: dict[str, str]) -> None:
-    """Show a service's field errors next to the fields (others on top of the form)."""
-    for name, message in errors.items():
-        if name in form._fields:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 def optional_int(value: Any) -> int | None:
     """Select boxes send "" for "none"."""
     return int(value) if value not in (None, "", "None") else None

@@ -4,11 +4,12 @@ from flask import flash, request, url_for
 from flask_login import current_user
 
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.forms import apply_errors, form_status
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.pagination import clamp_page_size
 from cloudmanager.extensions import db
 from cloudmanager.products import bp
-from cloudmanager.products.forms import SupersedeForm, TaxRateForm, attach_errors
+from cloudmanager.products.forms import SupersedeForm, TaxRateForm
 from cloudmanager.products.taxes import (
     delete_tax_rate,
     get_tax_rate,
@@ -56,13 +57,14 @@ def _rate_form(rate):
             rate = save_tax_rate(rate, form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Tax rate {rate.label} saved.", "success")
             return redirect_to(url_for("products.tax_rates"))
-    status = 422 if form.is_submitted() else 200
-    return render_page("products/tax_rate_form.html", status=status, form=form, rate=rate)
+    return render_page(
+        "products/tax_rate_form.html", status=form_status(form), form=form, rate=rate
+    )
 
 
 @bp.route(
@@ -80,13 +82,14 @@ def supersede_tax_rate_view(rate_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             errors = {("from_date" if k == "valid_from" else k): v for k, v in exc.errors.items()}
-            attach_errors(form, errors)
+            apply_errors(form, ValidationFailed(errors))
         else:
             db.session.commit()
             flash(f"{new.label} applies from {new.valid_from:%d %b %Y}.", "success")
             return redirect_to(url_for("products.tax_rates"))
-    status = 422 if form.is_submitted() else 200
-    return render_page("products/tax_rate_version.html", status=status, form=form, rate=rate)
+    return render_page(
+        "products/tax_rate_version.html", status=form_status(form), form=form, rate=rate
+    )
 
 
 @bp.post("/tax-rates/<int:rate_id>/delete", endpoint="delete_tax_rate")

@@ -173,8 +173,16 @@ def _make_only_default(rate: TaxRate) -> None:
 
 
 def save_tax_rate(rate: TaxRate | None, data: dict[str, Any], *, by: Any = None) -> TaxRate:
-    """Create or change a tax rate (validated, audited; one default at a time)."""
+    """Create or change a tax rate (validated, audited; one default at a time).
+
+    The percentage of a rate already in effect cannot change: a new rate from
+    a date (`supersede_tax_rate`) keeps what was charged before explainable.
+    """
     clean = _clean_rate(data, rate)
+    if rate is not None and rate.valid_from <= date.today() and clean["percent"] != rate.percent:
+        raise ValidationFailed(
+            {"percent": "This rate is already in effect: add a new rate from a date instead."}
+        )
     before = snapshot(rate, TAX_FIELDS) if rate is not None else None
     rate = rate or TaxRate()
     for name, value in clean.items():

@@ -4,6 +4,7 @@ from flask import flash, request, url_for
 from flask_login import current_user
 
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.forms import apply_errors, form_status
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.pagination import clamp_page_size
 from cloudmanager.extensions import db
@@ -12,19 +13,17 @@ from cloudmanager.products.forms import (
     GroupForm,
     ProductForm,
     as_choices,
-    attach_errors,
     optional_int,
 )
 from cloudmanager.products.models import BILLING_CYCLES, PRODUCT_KINDS, SUPPORT_TIERS
+from cloudmanager.products.groups import list_groups, save_group
 from cloudmanager.products.services import (
     archive_product,
     create_product,
     delete_product,
     get_product,
-    list_groups,
     list_products,
     restore_product,
-    save_group,
     update_product,
 )
 from cloudmanager.products.taxes import tax_rate_choices
@@ -69,10 +68,12 @@ def detail(product_id: int):
     return render_page("products/detail.html", product=get_product(product_id), **LABELS)
 
 
-def _form_choices(form: ProductForm) -> None:
+def _form_choices(form: ProductForm, product=None) -> None:
     groups = [(g.id, g.name) for g in list_groups()]
     form.group_id.choices = as_choices([("", "No group"), *groups])
     rates = tax_rate_choices()
+    if product is not None and product.tax_rate and product.tax_rate_id not in dict(rates):
+        rates.append((product.tax_rate_id, f"{product.tax_rate.label} (no longer valid)"))
     form.tax_rate_id.choices = as_choices([("", "Standard rate of the customer's country"), *rates])
 
 
@@ -89,7 +90,7 @@ def new():
         try:
             product = create_product(form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Product {product.sku} created.", "success")
@@ -102,7 +103,7 @@ def edit(product_id: int):
     """Change a product."""
     product = get_product(product_id)
     form = ProductForm()
-    _form_choices(form)
+    _form_choices(form, product)
     if request.method == "GET":
         form.fill_from(product)
     if form.validate_on_submit():
@@ -110,7 +111,7 @@ def edit(product_id: int):
             update_product(product, form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Product {product.sku} saved.", "success")
@@ -119,7 +120,7 @@ def edit(product_id: int):
 
 
 def _form_page(form: ProductForm, product):
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page(
         "products/form.html",
         "products/_form.html",
@@ -169,12 +170,12 @@ def groups():
         try:
             save_group(None, form.data, by=current_user)
         except ValidationFailed as exc:
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash("Group added.", "success")
             return redirect_to(url_for("products.groups"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page("products/groups.html", status=status, form=form, groups=list_groups())
 
 
@@ -193,10 +194,10 @@ def edit_group(group_id: int):
             save_group(group, form.data, by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             db.session.commit()
             flash("Group saved.", "success")
             return redirect_to(url_for("products.groups"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_page("products/group_form.html", status=status, form=form, group=group)

@@ -214,8 +214,8 @@ class SecurityForm(SettingsForm):
     """2FA policy, idle timeout and lockout."""
 
     settings_prefix = "security"
-    require_2fa = BooleanField("Administrators must use two-factor sign-in")
-    require_2fa_non_admins = BooleanField("All other staff must use two-factor sign-in")
+    require_2fa = BooleanField("Require two-factor sign-in (always for administrators when on)")
+    require_2fa_non_admins = BooleanField("Also require it for managers, agents and accountants")
     session_idle_minutes = IntegerField("Sign out after idle (minutes)", validators=[Optional()])
     lockout_threshold = IntegerField(
         "Lock an account after failed sign-ins", validators=[Optional()]

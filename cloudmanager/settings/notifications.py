@@ -1,8 +1,10 @@
 """Notification emails: default templates from files, staff overrides rendered in a sandbox.
 
 Overrides are written by staff, so they run in Jinja's
-`ImmutableSandboxedEnvironment`: no loader (no include/extends), no globals
-(no `config`, `request`, `url_for`), no underscore attributes, no mutation.
+`ImmutableSandboxedEnvironment`: no globals (no `config`, `request`,
+`url_for`), no underscore attributes, no mutation, and a loader that knows
+only the shared email layout files (so `{% extends "email/_layout.html" %}`
+works and nothing else can be included).
 Contexts must be plain data (checked), so no ORM object with methods ever
 reaches a template.
 """
@@ -13,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from cloudmanager.core.audit import audit
@@ -26,16 +28,26 @@ from cloudmanager.settings.models import EmailTemplate
 
 PLAIN_TYPES = (str, int, float, bool, Decimal, date, datetime, type(None))
 PARTS = ("subject", "body_text", "body_html")
+SHARED_EMAIL_FILES = frozenset({"email/_layout.html", "email/_layout.txt", "email/_button.html"})
+
+
+class EmailLayoutLoader(BaseLoader):
+    """Serves the shared email layout files from the app's templates, and nothing else."""
+
+    def get_source(self, environment, template):
+        """The source of an allowed layout file; TemplateNotFound for any other name."""
+        if template not in SHARED_EMAIL_FILES:
+            raise TemplateNotFound(template)
+        return current_app.jinja_loader.get_source(current_app.jinja_env, template)
 
 
 @lru_cache(maxsize=4)
 def sandbox(html: bool, strict: bool = False) -> ImmutableSandboxedEnvironment:
     """The sandboxed environment for text (no escaping) or HTML (autoescaped)."""
     env = ImmutableSandboxedEnvironment(
+        loader=EmailLayoutLoader(),
         autoescape=html,
         undefined=StrictUndefined if strict else Undefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
     env.filters.update(money=format_money, date=_local_date, datetime=format_datetime)
     return env
@@ -60,11 +72,13 @@ def plain(value: Any, path: str = "context") -> Any:
 
 
 def company_context() -> dict[str, Any]:
-    """What every notification may say about the sender."""
+    """What every notification may say about the sender (`company.*` and the layout's keys)."""
+    from cloudmanager.infra.mail import company_context as layout_context
     from cloudmanager.settings.services import get_settings
 
     company = get_settings("company")
-    return {key: company[key] for key in ("legal_name", "address", "email", "phone", "vat_id")}
+    keys = ("legal_name", "address", "email", "phone", "vat_id")
+    return {"company": {key: company[key] for key in keys}, **layout_context()}
 
 
 def default_sources(event: str) -> dict[str, str]:
@@ -88,7 +102,7 @@ def render_sources(
     sources: dict[str, str], context: dict[str, Any], *, strict: bool = False
 ) -> tuple[str, str, str]:
     """Render subject, text and HTML in the sandbox with a plain context."""
-    data = plain({**context, "company": company_context()})
+    data = plain({**context, **company_context()})
     subject = sandbox(False, strict).from_string(sources["subject"]).render(data)
     text = sandbox(False, strict).from_string(sources["body_text"]).render(data)
     html = sandbox(True, strict).from_string(sources["body_html"]).render(data)
@@ -115,7 +129,7 @@ def preview_notification(event: str, sources: dict[str, str] | None = None):
 def check_sources(event: str, sources: dict[str, str]) -> dict[str, str]:
     """Field errors for templates that do not compile or do something not allowed."""
     errors: dict[str, str] = {}
-    sample = plain({**_spec(event)["sample"], "company": company_context()})
+    sample = plain({**_spec(event)["sample"], **company_context()})
     for part in PARTS:
         source = sources.get(part) or ""
         if not source.strip():

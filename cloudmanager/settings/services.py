@@ -1,14 +1,17 @@
 """Read and change settings through one service, with a small cache.
 
 Every setting has a default here, so a fresh install works without any row.
-Changes are audited and clear the cache; other processes see them within
-`CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
+Changes are audited and clear the cache. A request reads the settings table
+once (one query per request, whatever the page, so query counts stay
+constant and every web process sees a change at its next request); jobs and
+commands outside a request cache them for `CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
 resolution] in business hours.
 """
 
 import time
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import event, select
 
 from cloudmanager.core.audit import audit
@@ -17,6 +20,7 @@ from cloudmanager.extensions import db
 from cloudmanager.settings.models import Setting
 
 CACHE_SECONDS = 5.0
+REQUEST_KEY = "cloudmanager.settings"
 
 DEFAULTS: dict[str, Any] = {
     "company.legal_name": "CloudManager Demo GmbH",
@@ -99,11 +103,18 @@ _cache: dict[str, Any] = {}
 _cache_loaded_at = 0.0
 
 
+def _query() -> dict[str, Any]:
+    return {key: value for key, value in db.session.execute(select(Setting.key, Setting.value))}
+
+
 def _load() -> dict[str, Any]:
     global _cache, _cache_loaded_at
+    if has_request_context():
+        if REQUEST_KEY not in request.environ:
+            request.environ[REQUEST_KEY] = _query()
+        return request.environ[REQUEST_KEY]
     if time.monotonic() - _cache_loaded_at > CACHE_SECONDS:
-        rows = db.session.execute(select(Setting.key, Setting.value)).all()
-        _cache = {key: value for key, value in rows}
+        _cache = _query()
         _cache_loaded_at = time.monotonic()
     return _cache
 
@@ -112,6 +123,8 @@ def invalidate_cache() -> None:
     """Forget cached values (after a change, and between tests)."""
     global _cache_loaded_at
     _cache_loaded_at = 0.0
+    if has_request_context():
+        request.environ.pop(REQUEST_KEY, None)
 
 
 def get_setting(key: str) -> Any:

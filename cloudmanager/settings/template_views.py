@@ -1,12 +1,13 @@
 """Notification email templates: list, edit with preview, reset, sample rendering."""
 
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.forms import apply_errors, form_status
 from cloudmanager.core.htmx import redirect_to
 from cloudmanager.extensions import db
-from cloudmanager.products.forms import attach_errors
 from cloudmanager.settings import bp
 from cloudmanager.settings.events import NOTIFICATION_EVENTS
 from cloudmanager.settings.forms import EmailTemplateForm
@@ -25,6 +26,11 @@ PREVIEW_POLICY = (
     "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; "
     "frame-ancestors 'self'; sandbox"
 )
+
+
+def _drafts() -> URLSafeSerializer:
+    """Signs an unsaved draft into the preview frame's URL (nobody can forge one)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="email-template-draft")
 
 
 def _event(event: str) -> dict:
@@ -50,7 +56,7 @@ def email_template(event: str):
     """Edit subject and bodies; "Preview" renders the draft with sample data, "Save" stores it."""
     spec = _event(event)
     form = EmailTemplateForm(data=current_sources(event) if request.method == "GET" else None)
-    preview = None
+    preview = draft = None
     if form.validate_on_submit():
         sources = {name: form[name].data for name in ("subject", "body_text", "body_html")}
         try:
@@ -59,6 +65,7 @@ def email_template(event: str):
                 if errors:
                     raise ValidationFailed(errors)
                 preview = preview_notification(event, sources)
+                draft = _drafts().dumps(sources)
             else:
                 save_template_override(event, sources, by=current_user)
                 db.session.commit()
@@ -66,8 +73,8 @@ def email_template(event: str):
                 return redirect_to(url_for("settings.email_template", event=event))
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, exc.errors)
-    status = 422 if form.is_submitted() and form.errors else 200
+            apply_errors(form, exc)
+    status = form_status(form)
     return render_section(
         "settings/email_template.html",
         "email_templates",
@@ -76,6 +83,7 @@ def email_template(event: str):
         event=event,
         spec=spec,
         preview=preview,
+        draft=draft,
         overridden=event in overridden_events(),
     )
 
@@ -97,9 +105,15 @@ def email_template_preview(event: str):
 
 @bp.get("/email-templates/<event>/preview.html")
 def email_template_preview_html(event: str):
-    """The HTML body alone, for the preview frame: sandboxed, no scripts, same origin only."""
+    """The HTML body alone for the preview frame (the current one, or a signed draft)."""
     _event(event)
-    _, _, html = preview_notification(event)
+    sources = None
+    if request.args.get("draft"):
+        try:
+            sources = _drafts().loads(request.args["draft"])
+        except BadSignature:
+            abort(404)
+    _, _, html = preview_notification(event, sources)
     response = make_response(html)
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass
 
-from flask import flash, request, send_file, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.forms import apply_errors, form_status
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.core.permissions import can
 from cloudmanager.extensions import db
-from cloudmanager.products.forms import attach_errors
 from cloudmanager.settings import bp
 from cloudmanager.settings.forms import (
     CompanyForm,
@@ -20,7 +20,7 @@ from cloudmanager.settings.forms import (
     NotificationsForm,
     SecurityForm,
 )
-from cloudmanager.settings.logo import LOGO_MAX_BYTES, logo_file, remove_logo, save_logo
+from cloudmanager.settings.logo import LOGO_MAX_BYTES, remove_logo, save_logo, send_logo
 from cloudmanager.settings.services import format_invoice_number, get_settings, update_settings
 
 
@@ -126,12 +126,14 @@ def settings_page(name: str, template: str = "settings/group.html", **context):
             changed = update_settings(form.dump(), by=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            attach_errors(form, {form.field_for(key): msg for key, msg in exc.errors.items()})
+            apply_errors(
+                form, ValidationFailed({form.field_for(k): m for k, m in exc.errors.items()})
+            )
         else:
             db.session.commit()
             flash(f"{section.title} saved." if changed else "Nothing changed.", "success")
             return redirect_to(url_for(f"settings.{name}"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_section(template, name, status=status, form=form, **context)
 
 
@@ -150,7 +152,7 @@ def upload_logo():
         save_logo(upload.read(LOGO_MAX_BYTES + 1) if upload else b"", by=current_user)
     except ValidationFailed as exc:
         db.session.rollback()
-        attach_errors(logo_form, exc.errors)
+        apply_errors(logo_form, exc)
         form = CompanyForm(formdata=None)
         form.load(get_settings("company"))
         return render_section(
@@ -172,11 +174,8 @@ def remove_logo_view():
 
 @bp.get("/logo/<name>")
 def logo(name: str):
-    """The logo file with its image type; the generated name changes on upload, so cache it."""
-    path, mimetype = logo_file(name)
-    response = send_file(path, mimetype=mimetype, max_age=31536000)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    """The company logo (public: it appears on sign-in pages and in emails)."""
+    return send_logo(name)
 
 
 @bp.route("/locale", methods=["GET", "POST"])

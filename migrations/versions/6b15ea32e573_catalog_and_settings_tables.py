@@ -1,7 +1,7 @@
 """catalog and settings: tables
 
 Revision ID: 6b15ea32e573
-Revises: cabf1b4e78dd
+Revises: ea1fed220eeb
 Create Date: 2026-11-26 06:10:40.884376
 
 """
@@ -13,7 +13,7 @@ import cloudmanager.core.money
 
 # revision identifiers, used by Alembic.
 revision = '6b15ea32e573'
-down_revision = 'cabf1b4e78dd'
+down_revision = 'ea1fed220eeb'
 branch_labels = None
 depends_on = None
 

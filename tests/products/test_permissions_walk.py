@@ -14,7 +14,7 @@ def our_rules(app):
 @pytest.fixture
 def objects(db, make_product, make_rate):
     """Ids for the URL parameters of the routes."""
-    from cloudmanager.products.services import save_group
+    from cloudmanager.products.groups import save_group
 
     group = save_group(None, {"name": "Servers"})
     db.session.commit()

@@ -152,3 +152,20 @@ def test_archived_product_offers_restore_instead_of_edit(client, login_as, make_
     html = client.get(f"/products/{product.id}").get_data(as_text=True)
     assert "Restore" in html and "Archived" in html
     assert client.post(f"/products/{product.id}/edit", data=FORM).status_code == 409
+
+
+def test_dashboard_warns_about_products_low_on_stock(client, login_as, make_product):
+    login_as("agent")
+    assert "low on stock" not in client.get("/").get_data(as_text=True)
+    make_product(stock=2)
+    make_product(stock=50)
+    html = client.get("/").get_data(as_text=True)
+    assert "Products low on stock" in html
+
+
+def test_edit_form_keeps_a_products_rate_that_has_ended(client, login_as, make_product, make_rate):
+    login_as("manager")
+    old = make_rate("DE", "16", valid_from=date(2020, 7, 1), valid_to=date(2020, 12, 31))
+    product = make_product(tax_rate_id=old.id)
+    html = client.get(f"/products/{product.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{old.id}">DE VAT 16% (no longer valid)</option>' in html

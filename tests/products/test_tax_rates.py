@@ -187,3 +187,20 @@ def test_new_rate_must_start_after_the_current_one(make_rate):
     current = make_rate("DE", "19", valid_from=date(2021, 1, 1))
     with pytest.raises(ValidationFailed):
         supersede_tax_rate(current, percent="21", from_date=date(2021, 1, 1))
+
+
+def test_the_percentage_of_a_rate_in_effect_cannot_be_edited(make_rate):
+    rate = make_rate("DE", "19", valid_from=date(2021, 1, 1))
+    with pytest.raises(ValidationFailed) as caught:
+        save_tax_rate(
+            rate, {"name": "VAT", "country": "DE", "percent": "20", "valid_from": date(2021, 1, 1)}
+        )
+    assert "new rate from a date" in caught.value.errors["percent"]
+
+
+def test_a_future_rate_can_still_be_corrected(db, make_rate):
+    rate = make_rate("DE", "21", valid_from=date(2099, 1, 1))
+    save_tax_rate(
+        rate, {"name": "VAT", "country": "DE", "percent": "20", "valid_from": date(2099, 1, 1)}
+    )
+    assert rate.percent == Decimal("20")

@@ -44,8 +44,19 @@ def sources(
 def test_every_default_template_renders_with_its_sample_data(app, event):
     subject, text, html = preview_notification(event)
     assert subject and "\n" not in subject
-    assert "CloudManager Demo GmbH" in text
+    assert "CloudManager Demo GmbH" in text and "\n\n\n" not in text
     assert html.lstrip().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("event", list(NOTIFICATION_EVENTS))
+def test_sandbox_and_the_mail_adapter_render_the_defaults_alike(app, event):
+    from cloudmanager.infra.mail import render_email
+    from cloudmanager.settings.notifications import company_context
+
+    sample = NOTIFICATION_EVENTS[event]["sample"]
+    _, text, html = preview_notification(event)
+    with app.test_request_context():
+        assert render_email(event, **sample, **company_context()) == (text, html)
 
 
 def test_default_invoice_email_shows_number_amount_and_company(app):

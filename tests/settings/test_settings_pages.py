@@ -58,16 +58,16 @@ def test_uploaded_logo_appears_in_the_back_office_header(client, login_as):
     login_as("admin")
     assert upload(client, image_bytes()).status_code == 302
     key = get_setting("company.logo")
-    assert key.startswith("logos/") and key.endswith(".png")
+    assert key.endswith(".png") and "logo" not in key  # a generated name
     page = client.get("/").get_data(as_text=True)
     brand = page.split('class="sidebar-brand"', 1)[1].split("</a>", 1)[0]
-    assert f'src="/settings/logo/{key.split("/")[1]}"' in brand
+    assert f'src="/settings/logo/{key}"' in brand
 
 
 def test_logo_is_served_with_its_image_type(client, login_as):
     login_as("admin")
     upload(client, image_bytes("JPEG"), filename="photo.png")
-    name = get_setting("company.logo").split("/")[1]
+    name = get_setting("company.logo")
     assert name.endswith(".jpg")
     response = client.get(f"/settings/logo/{name}")
     assert response.status_code == 200
@@ -96,9 +96,13 @@ def test_logo_upload_refuses_gif_even_when_valid(client, login_as):
     assert upload(client, image_bytes("GIF"), "logo.gif").status_code == 422
 
 
-def test_logo_route_refuses_paths_outside_the_logo_folder(client):
+def test_logo_route_refuses_other_files_and_paths(client, login_as, app):
+    from cloudmanager.infra.storage import save_bytes
+
+    pdf = save_bytes(b"%PDF-1.4 invoice", "invoice.pdf")
+    assert client.get(f"/settings/logo/{pdf.key}").status_code == 404
     assert client.get("/settings/logo/..%2F..%2Fsecret.png").status_code == 404
-    assert client.get("/settings/logo/missing.png").status_code == 404
+    assert client.get(f"/settings/logo/{'0' * 32}.png").status_code == 404
 
 
 def test_accountant_changes_invoicing_settings(client, login_as):
@@ -179,3 +183,20 @@ def test_html_preview_frame_is_sandboxed(client, login_as):
     response = client.get("/settings/email-templates/reminder/preview.html")
     assert response.status_code == 200
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_draft_preview_frame_shows_the_signed_draft_and_refuses_forged_ones(client, login_as):
+    login_as("admin")
+    data = {
+        "subject": "S",
+        "body_text": "T",
+        "body_html": "<p>Draft body {{ invoice.number }}</p>",
+        "action": "preview",
+    }
+    page = client.post("/settings/email-templates/invoice_issued", data=data).get_data(as_text=True)
+    frame_url = (
+        page.split('title="HTML preview" src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    )
+    assert "Draft body INV-2026-00042" in client.get(frame_url).get_data(as_text=True)
+    forged = "/settings/email-templates/invoice_issued/preview.html?draft=eyJ4IjoxfQ.forged"
+    assert client.get(forged).status_code == 404

@@ -100,3 +100,21 @@ def test_cache_is_forgotten_again_when_the_change_commits(db):
     services._cache_loaded_at = float("inf")
     db.session.commit()
     assert get_setting("locale.currency") == "GBP"
+
+
+def test_a_request_sees_a_change_made_by_another_process(db, client, login_as):
+    from cloudmanager.settings.models import Setting
+
+    login_as("admin")
+    assert b"CloudManager Demo GmbH" in client.get("/settings/company").data
+    db.session.add(Setting(key="company.legal_name", value="Changed Elsewhere AG"))
+    db.session.commit()  # as another worker would: no invalidate_cache() in this process
+    assert b"Changed Elsewhere AG" in client.get("/settings/company").data
+
+
+def test_each_request_reads_the_settings_once(db, client, login_as, count_queries):
+    login_as("admin")
+    client.get("/settings/")
+    with count_queries() as counter:
+        client.get("/settings/company")
+    assert sum("FROM settings" in sql for sql in counter.statements) == 1

@@ -1,7 +1,7 @@
 """tickets: tickets, messages, attachments, canned responses, outbox, portal users
 
 Revision ID: 19a1f472973a
-Revises: bc68910b883d, 6b15ea32e573, ea1fed220eeb
+Revises: bc68910b883d, 6b15ea32e573
 Create Date: 2026-11-26 06:38:48.344434
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = '19a1f472973a'
 # Also joins the heads of the other branches merged here (the lead re-chains revisions).
-down_revision = ('bc68910b883d', '6b15ea32e573', 'ea1fed220eeb')
+down_revision = ('bc68910b883d', '6b15ea32e573')
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import session_cookie
+from tests.browser.support import DESKTOP, PHONE, session_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +96,55 @@ def test_portal_ticket_with_attachment_is_answered_by_an_agent_and_mailed(
     assert mail.message["Message-ID"].startswith("<cm.t")  # replies thread back by header
     assert mail.message["Auto-Submitted"] == "auto-generated"  # no out-of-office loops
     assert page_problems.all() == []
+
+
+@pytest.fixture
+def some_tickets(portal_user, make_user, db):
+    """A ticket of Ada's with a staff reply and an internal note."""
+    from cloudmanager.tickets.services import add_reply, open_ticket
+
+    agent = make_user("agent")
+    ticket = open_ticket(
+        subject="A rather long subject about DNS propagation on every resolver",
+        body="x " * 200,
+        department="Technical support",
+        requester=portal_user.contact,
+    )
+    add_reply(ticket, author=agent, body="Internal", internal=True)
+    add_reply(ticket, author=agent, body="Public answer")
+    db.session.commit()
+    return ticket
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_portal_and_ticket_pages_open_cleanly(
+    live_server, page, page_problems, portal_user, some_tickets, make_user, viewport
+):
+    pages = {
+        portal_user: [
+            "/portal/",
+            "/portal/tickets",
+            "/portal/tickets/new",
+            "/portal/account",
+            "/portal/account/2fa",
+            f"/portal/tickets/{some_tickets.id}",
+        ],
+        make_user("manager"): [f"/tickets/{some_tickets.id}", "/tickets/?view=all"],
+    }
+    failures = {}
+    for user, paths in pages.items():
+        page.context.clear_cookies()
+        page.context.add_cookies([session_cookie(live_server.app, user, live_server.url)])
+        for path in paths:
+            response = page.goto(path)
+            page.wait_for_load_state("load")
+            problems = list(page_problems.all())
+            if response is None or response.status != 200:
+                problems.append(f"status {response.status if response else 'none'}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                problems.append(f"page is {width}px wide in a {viewport['width']}px window")
+            if problems:
+                failures[path] = problems
+            page_problems.clear()
+    assert failures == {}

@@ -1,5 +1,7 @@
 """The job that sends one outbox row (retried by RQ; never sends a row twice)."""
 
+from typing import Any
+
 from sqlalchemy import update
 
 from cloudmanager.core.timeutil import utcnow
@@ -9,7 +11,7 @@ from cloudmanager.notifications.models import Notification
 
 def send_notification(notification_id: int) -> str:
     """Send the row once: it is claimed with a conditional UPDATE before sending."""
-    claimed = db.session.execute(
+    claimed: Any = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.status.in_(("pending", "failed")))
         .values(status="sending", attempts=Notification.attempts + 1)
@@ -19,11 +21,13 @@ def send_notification(notification_id: int) -> str:
     if claimed.rowcount != 1:
         return "skipped"
     row = db.session.get(Notification, notification_id)
+    assert row is not None  # claimed above
     try:
         _deliver(row)
     except Exception as exc:
         db.session.rollback()
         row = db.session.get(Notification, notification_id)
+        assert row is not None
         row.status, row.last_error = "failed", f"{exc.__class__.__name__}: {exc}"[:2000]
         db.session.commit()
         raise

@@ -23,7 +23,7 @@ def _save(item: Any) -> storage.StoredFile:
 
 
 def _present(items: Iterable[Any]) -> list[Any]:
-    return [i for i in items or () if isinstance(i, tuple) or getattr(i, "filename", "")]
+    return [i for i in items or () if isinstance(i, tuple) or getattr(i, "filename", None)]
 
 
 def store_attachments(ticket, message, items: Iterable[Any]) -> list[TicketAttachment]:

@@ -45,7 +45,9 @@ class IngestResult:
 
 def parse(raw: bytes) -> EmailMessage:
     """Parse raw RFC 822 bytes."""
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)  # the default policy makes EmailMessages
+    return message
 
 
 def _own_addresses() -> set[str]:
@@ -91,7 +93,8 @@ def attachments(message: EmailMessage) -> tuple[list[tuple[str, bytes]], list[st
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     for part in message.iter_attachments():
         name = storage.clean_original_name(part.get_filename() or "attachment")
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         kind = storage.sniff_kind(data[: storage.SNIFF_BYTES], name)
         if kind not in ALLOWED or not data or len(data) > limit or len(kept) >= MAX_FILES:
             refused.append(name)

@@ -43,7 +43,7 @@ def _portal_link(ticket: Any) -> str:
     return absolute_url("portal.ticket", ticket_id=ticket.id)
 
 
-def _ticket_context(ticket: Any) -> dict[str, str]:
+def _ticket_context(ticket: Any) -> dict[str, Any]:
     return {
         "number": ticket.number,
         "ticket_subject": ticket.subject,

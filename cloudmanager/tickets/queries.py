@@ -95,11 +95,13 @@ def tickets_breaching_sla(
     ).unique()
     found = []
     for ticket in tickets:
-        if ticket.first_responded_at is None and ticket.first_response_due_at <= horizon:
-            found.append((ticket, "first_response", ticket.first_response_due_at))
+        first_due = ticket.first_response_due_at
+        if ticket.first_responded_at is None and first_due is not None and first_due <= horizon:
+            found.append((ticket, "first_response", first_due))
+        resolve_due = ticket.resolution_due_at
         paused = ticket.status in PAUSED_STATUSES
-        if not paused and ticket.resolution_due_at and ticket.resolution_due_at <= horizon:
-            found.append((ticket, "resolution", ticket.resolution_due_at))
+        if not paused and resolve_due is not None and resolve_due <= horizon:
+            found.append((ticket, "resolution", resolve_due))
     return found
 
 

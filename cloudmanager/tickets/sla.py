@@ -8,6 +8,7 @@ zone its hours are written in; the math runs on local wall-clock time, so
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -30,10 +31,10 @@ class BusinessCalendar:
 
     @classmethod
     def from_settings(
-        cls, business_hours: dict[str, str], holidays: list[str] = (), tz: str = "UTC"
+        cls, business_hours: dict[str, str], holidays: Iterable[str] = (), tz: str = "UTC"
     ) -> "BusinessCalendar":
         """Build from settings: {"mon": "09:00-17:00", "sat": ""}, ["2026-12-25"], "Europe/Berlin"."""
-        hours = []
+        hours: list[tuple[time, time] | None] = []
         for day in WEEKDAYS:
             span = (business_hours.get(day) or "").replace(" ", "")
             if not span:

@@ -4,6 +4,8 @@ import io
 from typing import Any, Iterable
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.extensions import db
@@ -12,6 +14,19 @@ from cloudmanager.tickets.models import TicketAttachment
 
 MAX_FILES = 5
 ALLOWED = storage.DOCUMENTS | {"text", "csv"}
+NEW_FILES_KEY = "cloudmanager.ticket_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session: Session) -> None:
+    session.info.pop(NEW_FILES_KEY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_new_files(session: Session) -> None:
+    """Files stored for a transaction that rolled back would belong to no row: delete them."""
+    for key in session.info.pop(NEW_FILES_KEY, []):
+        storage.delete_stored(key)
 
 
 def _save(item: Any) -> storage.StoredFile:
@@ -35,6 +50,7 @@ def store_attachments(ticket, message, items: Iterable[Any]) -> list[TicketAttac
     for item in items:
         try:
             stored = _save(item)
+            db.session.info.setdefault(NEW_FILES_KEY, []).append(stored.key)
         except ValidationFailed as exc:
             name = item[0] if isinstance(item, tuple) else item.filename
             raise ValidationFailed(

@@ -203,3 +203,24 @@ def test_opening_a_ticket_without_subject_shows_the_error(client, login_as):
     login_as("agent")
     response = client.post("/tickets/new", data={"requester_email": "x@y.example", "body": "b"})
     assert response.status_code == 422 and "subject" in response.get_data(as_text=True).lower()
+
+
+def test_files_of_a_refused_reply_are_not_left_on_disk(client, login_as, make_ticket, app):
+    from pathlib import Path
+
+    ticket = make_ticket()
+    login_as("agent")
+    root = Path(app.config["STORAGE_DIR"])
+    before = {p for p in root.rglob("*") if p.is_file()}
+    client.post(
+        f"/tickets/{ticket.id}/reply",
+        data={
+            "body": "two files",
+            "attachments": [
+                (io.BytesIO(b"%PDF-1.4 ok"), "ok.pdf"),
+                (io.BytesIO(b"MZ\x90\x00" * 40), "bad.exe"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert {p for p in root.rglob("*") if p.is_file()} == before

@@ -93,3 +93,18 @@ def test_the_dashboard_lists_open_tickets_of_the_customer_only(
     page = client.get("/portal/").get_data(as_text=True)
     assert "My own problem" in page and "Someone else" not in page
     assert "Someone else" not in client.get("/portal/tickets").get_data(as_text=True)
+
+
+def test_modules_add_dashboard_panels_rendered_for_the_signed_in_user(
+    client, make_portal_user, portal_login
+):
+    from cloudmanager.portal.panels import PANELS, PortalPanel, register_panel
+
+    saved = list(PANELS)
+    register_panel(PortalPanel("invoices", 20, render=lambda u: f"<p>Invoices of {u.name}</p>"))
+    try:
+        user = portal_login(make_portal_user())
+        page = client.get("/portal/").get_data(as_text=True)
+    finally:
+        PANELS[:] = saved
+    assert f"Invoices of {user.name}" in page and "Open tickets" in page

@@ -191,3 +191,9 @@ def test_waiting_on_the_customer_pauses_the_resolution_clock(make_ticket, users,
         services.add_reply(ticket, author=ticket.requester, body="vm-42")
     assert ticket.status == "open" and ticket.sla_paused_at is None
     assert ticket.resolution_due_at == datetime(2026, 12, 1, 15, 0)
+
+
+def test_the_clock_runs_the_sla_check_periodically(app):
+    from cloudmanager.periodic import SCHEDULE
+
+    assert ("tickets.sla_warnings", 300, "cloudmanager.tickets.jobs.warn_sla_breaches") in SCHEDULE

@@ -87,6 +87,7 @@ class Config:
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
     # Refuse webhook targets on private networks (SSRF) unless explicitly allowed.
     WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+    INBOUND_MAIL_TOKEN = os.environ.get("INBOUND_MAIL_TOKEN", "")  # POST /tickets/inbound-mail
 
 
 class DevelopmentConfig(Config):

@@ -35,7 +35,14 @@ def seed_customers() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers]
+def seed_helpdesk() -> list[str]:
+    """Canned responses, tickets and portal users (see `cloudmanager/tickets/demo.py`)."""
+    from cloudmanager.tickets.demo import seed_helpdesk as seed
+
+    return seed()
+
+
+SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers, seed_helpdesk]
 
 
 def seed() -> list[str]:

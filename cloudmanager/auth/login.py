@@ -2,12 +2,14 @@
 
 An unknown email, a wrong password, a disabled user and a locked account all
 get the same answer and spend the same time, so the sign-in form tells an
-attacker nothing about which accounts exist.
+attacker nothing about which accounts exist. Staff and the portal's customer
+users go through these same functions: `find` and `model` say which kind.
 """
 
 from datetime import timedelta
+from typing import Any, Callable
 
-from flask import session
+from flask import request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 
@@ -34,9 +36,16 @@ class LoginRefused(DomainError):
         super().__init__(GENERIC_FAILURE)
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user whose email and password match, or LoginRefused."""
-    user = find_user_by_email(email or "")
+def login_email_key() -> str:
+    """Rate-limit key: the email being tried, so one account is throttled from any IP."""
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def authenticate(
+    email: str, password: str, *, find: Callable[[str], Any] = find_user_by_email
+) -> User:
+    """The account whose email and password match, or LoginRefused."""
+    user = find(email or "")
     now = utcnow()
     if user is None:
         verify_password(None, password)
@@ -54,10 +63,11 @@ def authenticate(email: str, password: str) -> User:
 
 def register_failure(user: User) -> None:
     """Count a failed attempt atomically; lock the account at the threshold."""
+    model = type(user._get_current_object() if hasattr(user, "_get_current_object") else user)
     db.session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_logins=User.failed_logins + 1)
+        update(model)
+        .where(model.id == user.id)
+        .values(failed_logins=model.failed_logins + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(user, ["failed_logins"])
@@ -80,18 +90,26 @@ def start_pending_login(user: User) -> None:
     """Remember that the password step passed; the code step must follow soon."""
     session.clear()
     session[PENDING_KEY] = {
+        "kind": session_kind(user),
         "uid": user.id,
         "stamp": user.session_stamp,
         "exp": utcnow().timestamp() + PENDING_SECONDS,
     }
 
 
-def pending_user() -> User | None:
-    """The user between the password and code steps, if the step is still valid."""
+def session_kind(user: Any) -> str:
+    """ "staff" or the kind in the account's session id ("portal")."""
+    return user.get_id().split(":", 1)[0]
+
+
+def pending_user(model: Any = User, kind: str = "staff") -> Any:
+    """The account between the password and code steps, if the step is still valid."""
     pending = session.get(PENDING_KEY)
     if not pending or pending.get("exp", 0) < utcnow().timestamp():
         return None
-    user = db.session.get(User, pending.get("uid"))
+    if pending.get("kind") != kind:
+        return None
+    user = db.session.get(model, pending.get("uid"))
     if user is None or not user.active or user.session_stamp != pending.get("stamp"):
         return None
     return user
@@ -111,7 +129,7 @@ def complete_login(user: User, *, method: str) -> None:
 
 def sign_out(user: User | None) -> None:
     """End the session, and every other session of the user (stamp rotation)."""
-    if user is not None and getattr(user, "is_staff", False):
+    if user is not None and hasattr(user, "session_stamp"):
         end_all_sessions(user)
         audit("auth.logout", user, actor=user)
     logout_user()

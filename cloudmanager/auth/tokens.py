@@ -6,6 +6,7 @@ so the same link cannot be used twice.
 """
 
 import hashlib
+from typing import Any
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -25,22 +26,26 @@ def _fingerprint(value: str | None) -> str:
     return hashlib.sha256((value or "").encode()).hexdigest()[:16]
 
 
-def make_reset_token(user: User) -> str:
-    """A password-reset token, valid for an hour and until the password changes."""
-    return _serializer("reset").dumps([user.id, _fingerprint(user.password_hash)])
+def make_reset_token(user: Any, *, kind: str = "") -> str:
+    """A password-reset token, valid for an hour and until the password changes.
+
+    `kind` ("portal") gives another kind of account its own tokens: a staff
+    token never opens a portal account and the other way round.
+    """
+    return _serializer(kind + "reset").dumps([user.id, _fingerprint(user.password_hash)])
 
 
-def make_invite_token(user: User) -> str:
+def make_invite_token(user: Any, *, kind: str = "") -> str:
     """An invitation token, valid for a week and until the password is chosen."""
-    return _serializer("invite").dumps([user.id, _fingerprint(user.session_stamp)])
+    return _serializer(kind + "invite").dumps([user.id, _fingerprint(user.session_stamp)])
 
 
-def _load(purpose: str, token: str, max_age: int) -> User | None:
+def _load(purpose: str, token: str, max_age: int, model: Any = User, kind: str = "") -> Any:
     try:
-        user_id, fingerprint = _serializer(purpose).loads(token, max_age=max_age)
+        user_id, fingerprint = _serializer(kind + purpose).loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired, ValueError, TypeError):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(model, user_id)
     if user is None or not user.active:
         return None
     expected = user.password_hash if purpose == "reset" else user.session_stamp
@@ -51,14 +56,14 @@ def _load(purpose: str, token: str, max_age: int) -> User | None:
     return user
 
 
-def user_from_reset_token(token: str) -> User | None:
-    """The user a valid, unused reset token belongs to."""
-    return _load("reset", token, RESET_MAX_AGE)
+def user_from_reset_token(token: str, *, model: Any = User, kind: str = "") -> Any:
+    """The account a valid, unused reset token belongs to."""
+    return _load("reset", token, RESET_MAX_AGE, model, kind)
 
 
-def user_from_invite_token(token: str) -> User | None:
-    """The invited user of a valid, unused invitation token."""
-    return _load("invite", token, INVITE_MAX_AGE)
+def user_from_invite_token(token: str, *, model: Any = User, kind: str = "") -> Any:
+    """The invited account of a valid, unused invitation token."""
+    return _load("invite", token, INVITE_MAX_AGE, model, kind)
 
 
 def invitation_link(user: User) -> str:

@@ -2,7 +2,9 @@
 
 A code is accepted once: the last accepted time step is stored per user and
 moved forward with a conditional UPDATE, so two requests racing with the same
-code cannot both win. Clock drift of one step either way is tolerated.
+code cannot both win. Clock drift of one step either way is tolerated. The
+functions work on any account model with the same columns and a
+`recovery_codes` relationship: staff users and the portal's customer users.
 """
 
 import hashlib
@@ -10,6 +12,7 @@ import hmac
 import io
 import secrets
 import time
+from typing import Any
 
 import pyotp
 import qrcode
@@ -17,7 +20,7 @@ import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
-from cloudmanager.auth.models import RecoveryCode, User
+from cloudmanager.auth.models import User
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.timeutil import utcnow
@@ -59,6 +62,17 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
     return None
 
 
+def _account_model(user: Any) -> Any:
+    """The model of `user`: staff `User` or another kind of account (the portal's)."""
+    real = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    return type(real)
+
+
+def _code_model(user: Any) -> Any:
+    """The recovery-code model that belongs to `user`'s kind of account."""
+    return _account_model(user).recovery_codes.property.mapper.class_
+
+
 def verify_totp(user: User, code: str) -> bool:
     """Accept `code` once: atomically move the user's last accepted step forward."""
     if not user.totp_secret:
@@ -66,9 +80,10 @@ def verify_totp(user: User, code: str) -> bool:
     step = matching_step(user.totp_secret, code)
     if step is None:
         return False
+    model = _account_model(user)
     result: CursorResult = db.session.execute(  # type: ignore[assignment]
-        update(User)
-        .where(User.id == user.id, User.totp_last_step < step)
+        update(model)
+        .where(model.id == user.id, model.totp_last_step < step)
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
@@ -94,8 +109,9 @@ def generate_recovery_codes(user: User) -> list[str]:
     for old in list(user.recovery_codes):
         db.session.delete(old)
     codes = [_new_code() for _ in range(RECOVERY_CODE_COUNT)]
+    code_model = _code_model(user)
     for code in codes:
-        db.session.add(RecoveryCode(user=user, code_hash=_hash_code(code)))
+        db.session.add(code_model(user=user, code_hash=_hash_code(code)))
     audit("user.recovery_codes_generated", user, actor=user)
     return codes
 
@@ -104,18 +120,19 @@ def use_recovery_code(user: User, code: str) -> bool:
     """Accept an unused recovery code once (a conditional UPDATE marks it used)."""
     if not code or not code.strip():
         return False
+    codes = _code_model(user)
     code_id = db.session.scalar(
-        select(RecoveryCode.id).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash_code(code.strip()),
-            RecoveryCode.used_at.is_(None),
+        select(codes.id).where(
+            codes.user_id == user.id,
+            codes.code_hash == _hash_code(code.strip()),
+            codes.used_at.is_(None),
         )
     )
     if code_id is None:
         return False
     result: CursorResult = db.session.execute(  # type: ignore[assignment]
-        update(RecoveryCode)
-        .where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
+        update(codes)
+        .where(codes.id == code_id, codes.used_at.is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )

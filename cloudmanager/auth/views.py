@@ -23,10 +23,6 @@ from cloudmanager.infra.queue import enqueue
 ENROL_SECRET_KEY = "enrol_secret"
 
 
-def _login_email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after sign-in."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -48,7 +44,7 @@ def expire_idle_sessions():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
-@limiter.limit("10 per minute", methods=["POST"], key_func=_login_email_key)
+@limiter.limit("10 per minute", methods=["POST"], key_func=login_service.login_email_key)
 def login():
     """Step one: email and password."""
     if current_user.is_authenticated and getattr(current_user, "is_staff", False):

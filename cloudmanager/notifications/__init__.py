@@ -1,0 +1,1 @@
+"""The notification outbox: email and SMS written as rows, sent by jobs, once per event."""

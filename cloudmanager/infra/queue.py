@@ -63,6 +63,8 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the data is not committed yet
     jobs = session.info.pop(PENDING_KEY, [])
     for job in jobs:
         try:

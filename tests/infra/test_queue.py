@@ -98,3 +98,16 @@ def test_commit_succeeds_and_logs_when_redis_is_unreachable(app, db, caplog, inl
 
     assert db.session.get(Setting, "test.flag").value == "kept"
     assert "could not enqueue tests.infra.jobs.record_setting" in caplog.text
+
+
+def test_a_released_savepoint_does_not_start_the_jobs(app, db, monkeypatch):
+    import cloudmanager.infra.queue as queue
+
+    started = []
+    monkeypatch.setattr(queue, "run_inline", lambda job: started.append(job.path))
+    db.session.execute(db.text("SELECT 1"))
+    with db.session.begin_nested():
+        queue.enqueue("tests.infra.jobs.always_fails", "x")
+    assert started == []  # the savepoint's release is not the commit
+    db.session.commit()
+    assert started == ["tests.infra.jobs.always_fails"]

@@ -75,10 +75,9 @@ def load(url: str, count: int) -> None:
     from cloudmanager.customers.models import Customer, CustomerCounter, CustomerTag
     from cloudmanager.extensions import db
 
-    os.environ["BENCH_DATABASE_URL"] = url
-    from bench.customers_wsgi import BenchConfig
+    from bench.customers_wsgi import bench_config
 
-    app = create_app(BenchConfig)
+    app = create_app(bench_config(url))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -117,7 +116,7 @@ def load(url: str, count: int) -> None:
         db.session.commit()
         loaded = db.session.scalar(text("SELECT count(*) FROM customers"))
         assert loaded == count, f"expected {count} customers, found {loaded}"
-        print(f"  loaded {loaded:,} customers in {time.perf_counter() - started:.1f}s")
+        print(f"  loaded {loaded:,} customers in {time.perf_counter() - started:.1f}s", flush=True)
     return None
 
 
@@ -127,10 +126,9 @@ def session_cookie(url: str) -> str:
     from cloudmanager.auth.services import create_user
     from cloudmanager.extensions import db
 
-    os.environ["BENCH_DATABASE_URL"] = url
-    from bench.customers_wsgi import BenchConfig
+    from bench.customers_wsgi import bench_config
 
-    app = create_app(BenchConfig)
+    app = create_app(bench_config(url))
     with app.app_context():
         from cloudmanager.auth.services import find_user_by_email
 
@@ -224,7 +222,7 @@ def bench_database(label: str, url: str, args) -> list[tuple[str, dict]]:
     The machine is shared: alternating short runs of the page and the reference and
     taking the median of the per-round ratios cancels most of the background drift.
     """
-    print(f"\n== {label} ==")
+    print(f"\n== {label} ==", flush=True)
     load(url, args.rows)
     cookie = session_cookie(url)
     reference = start_gunicorn(url, "reference", args.port, args.workers)
@@ -246,7 +244,8 @@ def bench_database(label: str, url: str, args) -> list[tuple[str, dict]]:
             print(
                 f"  {page_label:32} {figures['rps']:7.1f} req/s (reference "
                 f"{figures['reference_rps']:6.1f})  p50 {figures['p50']:6.1f} ms  "
-                f"p99 {figures['p99']:6.1f} ms  ratio {figures['ratio']:.2f}"
+                f"p99 {figures['p99']:6.1f} ms  ratio {figures['ratio']:.2f}",
+                flush=True,
             )
     finally:
         stop(ours)

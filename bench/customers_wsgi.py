@@ -12,8 +12,6 @@ from sqlalchemy import create_engine, select, tuple_
 
 from cloudmanager.config import Config
 
-DATABASE_URL = os.environ["BENCH_DATABASE_URL"]
-
 REFERENCE_TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Customers</title></head>
 <body><table>
@@ -24,24 +22,27 @@ REFERENCE_TEMPLATE = """<!doctype html>
 </body></html>"""
 
 
-class BenchConfig(Config):
-    """Production settings on the bench database, cookies over plain http."""
+def bench_config(url: str) -> type[Config]:
+    """Production settings on the bench database `url`, cookies over plain http."""
 
-    SECRET_KEY = os.environ.get("BENCH_SECRET_KEY", "bench-only-secret")
-    SQLALCHEMY_DATABASE_URI = DATABASE_URL
-    SESSION_COOKIE_SECURE = False
-    REMEMBER_COOKIE_SECURE = False
-    PREFERRED_URL_SCHEME = "http"
-    REDIS_URL = ""
-    RATELIMIT_STORAGE_URI = "memory://"
+    class BenchConfig(Config):
+        SECRET_KEY = os.environ.get("BENCH_SECRET_KEY", "bench-only-secret")
+        SQLALCHEMY_DATABASE_URI = url
+        SESSION_COOKIE_SECURE = False
+        REMEMBER_COOKIE_SECURE = False
+        PREFERRED_URL_SCHEME = "http"
+        REDIS_URL = ""
+        RATELIMIT_STORAGE_URI = "memory://"
+
+    return BenchConfig
 
 
-def reference_app() -> Flask:
+def reference_app(url: str) -> Flask:
     """The bare reference: one route, one keyset query, one precompiled template."""
     from cloudmanager.customers.models import Customer
 
     app = Flask("reference")
-    engine = create_engine(DATABASE_URL, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
     template = app.jinja_env.from_string(REFERENCE_TEMPLATE)
     table = Customer.__table__
     columns = [table.c.id, table.c.number, table.c.name, table.c.email, table.c.country]
@@ -60,8 +61,8 @@ def reference_app() -> Flask:
 
 
 if os.environ.get("BENCH_APP") == "reference":
-    app = reference_app()
-else:
+    app = reference_app(os.environ["BENCH_DATABASE_URL"])
+elif os.environ.get("BENCH_APP") == "cloudmanager":
     from cloudmanager import create_app
 
-    app = create_app(BenchConfig)
+    app = create_app(bench_config(os.environ["BENCH_DATABASE_URL"]))

@@ -6,6 +6,7 @@ from cloudmanager.api import v1 as api_v1_bp
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.invoices import bp as invoices_bp
 from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.webhooks import bp as webhooks_bp
 from cloudmanager.tickets import bp as tickets_bp
@@ -23,6 +24,7 @@ BLUEPRINTS = [
     webhooks_bp,
     reporting_bp,
     customers_bp,
+    invoices_bp,
     tickets_bp,
     portal_bp,
     portal_access_bp,

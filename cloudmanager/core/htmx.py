@@ -30,6 +30,22 @@ def render_page(
     return response
 
 
+def htmx_only(view):
+    """For fragment endpoints: a browser opening the URL directly gets a 404 page."""
+    from functools import wraps
+
+    from flask import abort
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_htmx():
+            abort(404)
+        return view(*args, **kwargs)
+
+    wrapper.htmx_only = True  # type: ignore[attr-defined]  (page-walking tests skip it)
+    return wrapper
+
+
 def redirect_to(url: str) -> BaseResponse:
     """A redirect that htmx follows as a full navigation (HX-Redirect, never a 3xx)."""
     if is_htmx():

@@ -21,6 +21,8 @@ def page_paths(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.arguments or rule.endpoint in SKIP_ENDPOINTS:
             continue
+        if getattr(app.view_functions[rule.endpoint], "htmx_only", False):
+            continue  # a fragment, not a page
         if ENDPOINTS.get(rule.endpoint) in (None, API) or rule.rule.startswith("/api/"):
             continue
         if rule.rule.endswith((".svg", ".png", ".pdf", ".json", ".csv")):

@@ -4,6 +4,8 @@ status, delete, tabs and the streamed export."""
 import csv
 import io
 
+import pytest
+
 from cloudmanager.customers.models import Customer
 
 HX = {"HX-Request": "true"}
@@ -136,13 +138,26 @@ def test_delete_with_history_answers_409_and_keeps_the_customer(
     assert db.session.get(Customer, customer.id) is not None
 
 
-def test_tabs_show_coming_soon_until_a_module_registers(client, login_as, make_customer):
+@pytest.fixture
+def unclaimed_tab():
+    """A placeholder tab that no module has claimed yet."""
+    from cloudmanager.customers import tabs
+
+    placeholder = tabs.CustomerTab("later", "Later", "hourglass")
+    tabs.CUSTOMER_TABS.append(placeholder)
+    yield placeholder
+    tabs.CUSTOMER_TABS.remove(placeholder)
+
+
+def test_tabs_show_coming_soon_until_a_module_registers(
+    client, login_as, make_customer, unclaimed_tab
+):
     customer = make_customer()
     login_as("agent")
     page = client.get(f"/customers/{customer.id}").data
-    for key in ("services", "orders", "invoices", "tickets"):
+    for key in ("services", "orders", "invoices", "tickets", "later"):
         assert f"/customers/{customer.id}/tabs/{key}".encode() in page
-    assert b"coming soon" in client.get(f"/customers/{customer.id}/tabs/invoices", headers=HX).data
+    assert b"coming soon" in client.get(f"/customers/{customer.id}/tabs/later", headers=HX).data
     assert client.get(f"/customers/{customer.id}/tabs/nope").status_code == 404
 
 

@@ -1,0 +1,1 @@
+"""Invoices, payments, credit notes, PDFs and reminders."""

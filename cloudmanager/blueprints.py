@@ -1,9 +1,11 @@
 """The list of blueprints the app mounts; a new domain adds one line here."""
 
 from cloudmanager.auth import bp as auth_bp
+from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
 
 BLUEPRINTS = [
     dashboard_bp,
     auth_bp,
+    customers_bp,
 ]

@@ -2,3 +2,4 @@
 
 from cloudmanager.auth.models import AuditEntry, RecoveryCode, User  # noqa: F401
 from cloudmanager.settings.models import Setting  # noqa: F401
+import cloudmanager.customers.models  # noqa: F401,E402  (customers, contacts, imports)

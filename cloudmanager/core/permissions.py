@@ -33,6 +33,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
+    "customers.view": ALL,
+    "customers.note": ALL,
+    "customers.edit": frozenset({"admin", "manager"}),
+    "customers.edit_billing": frozenset({"admin", "manager", "accountant"}),
+    "customers.delete": frozenset({"admin"}),
+    "customers.import": frozenset({"admin", "manager"}),
+    "customers.export": frozenset({"admin", "manager"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -40,6 +47,13 @@ PERMISSION_LABELS: dict[str, str] = {
     "users.manage": "Invite staff, change roles, disable users, reset 2FA",
     "audit.view": "Read the audit log",
     "jobs.view": "See failed background jobs",
+    "customers.view": "See customers, their contacts and timeline",
+    "customers.note": "Add notes to a customer's timeline",
+    "customers.edit": "Create and edit customers and contacts, deactivate customers",
+    "customers.edit_billing": "Edit customers' billing details (VAT id, address, currency, terms)",
+    "customers.delete": "Delete customers that have no history",
+    "customers.import": "Import customers from CSV",
+    "customers.export": "Export customers as CSV",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -67,6 +81,25 @@ ENDPOINTS: dict[str, str] = {
     "auth.set_user_active": "users.manage",
     "auth.reset_user_2fa": "users.manage",
     "auth.audit_log": "audit.view",
+    "customers.index": "customers.view",
+    "customers.detail": "customers.view",
+    "customers.tab": "customers.view",
+    "customers.export": "customers.export",
+    "customers.create": "customers.edit",
+    "customers.edit": "customers.edit",
+    "customers.edit_billing": "customers.edit_billing",
+    "customers.deactivate": "customers.edit",
+    "customers.reactivate": "customers.edit",
+    "customers.delete": "customers.delete",
+    "customers.add_note": "customers.note",
+    "customers.new_contact": "customers.edit",
+    "customers.edit_contact": "customers.edit",
+    "customers.delete_contact": "customers.edit",
+    "customers.import_upload": "customers.import",
+    "customers.import_mapping": "customers.import",
+    "customers.import_start": "customers.import",
+    "customers.import_progress": "customers.import",
+    "customers.import_report": "customers.import",
 }
 
 

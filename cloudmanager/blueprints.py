@@ -3,9 +3,13 @@
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.products import bp as products_bp
+from cloudmanager.settings import bp as settings_bp
 
 BLUEPRINTS = [
     dashboard_bp,
     auth_bp,
     customers_bp,
+    products_bp,
+    settings_bp,
 ]

@@ -1,5 +1,6 @@
 """Imports every domain's models so metadata (and Alembic) sees all tables."""
 
 from cloudmanager.auth.models import AuditEntry, RecoveryCode, User  # noqa: F401
-from cloudmanager.settings.models import Setting  # noqa: F401
+from cloudmanager.products.models import Product, ProductGroup, ProductPrice, TaxRate  # noqa: F401
+from cloudmanager.settings.models import EmailTemplate, Setting  # noqa: F401
 import cloudmanager.customers.models  # noqa: F401,E402  (customers, contacts, imports)

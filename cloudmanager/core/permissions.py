@@ -40,6 +40,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "customers.delete": frozenset({"admin"}),
     "customers.import": frozenset({"admin", "manager"}),
     "customers.export": frozenset({"admin", "manager"}),
+    "products.view": ALL,
+    "products.edit": frozenset({"admin", "manager"}),
+    "taxes.edit": frozenset({"admin", "accountant"}),
+    "settings.view": frozenset({"admin"}),
+    "settings.edit": frozenset({"admin"}),
+    "settings.billing": frozenset({"admin", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -54,6 +60,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "customers.delete": "Delete customers that have no history",
     "customers.import": "Import customers from CSV",
     "customers.export": "Export customers as CSV",
+    "products.view": "See the product catalog and tax rates",
+    "products.edit": "Create, change, archive products and product groups",
+    "taxes.edit": "Create and change tax rates",
+    "settings.view": "See settings and notification email templates",
+    "settings.edit": "Change company, locale, helpdesk, notification and security settings",
+    "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -100,6 +112,35 @@ ENDPOINTS: dict[str, str] = {
     "customers.import_start": "customers.import",
     "customers.import_progress": "customers.import",
     "customers.import_report": "customers.import",
+    "products.index": "products.view",
+    "products.detail": "products.view",
+    "products.new": "products.edit",
+    "products.edit": "products.edit",
+    "products.archive": "products.edit",
+    "products.restore": "products.edit",
+    "products.delete": "products.edit",
+    "products.groups": "products.edit",
+    "products.edit_group": "products.edit",
+    "products.tax_rates": "products.view",
+    "products.new_tax_rate": "taxes.edit",
+    "products.edit_tax_rate": "taxes.edit",
+    "products.supersede_tax_rate": "taxes.edit",
+    "products.delete_tax_rate": "taxes.edit",
+    "settings.index": "settings.billing",
+    "settings.company": "settings.edit",
+    "settings.upload_logo": "settings.edit",
+    "settings.remove_logo": "settings.edit",
+    "settings.logo": PUBLIC,
+    "settings.locale": "settings.edit",
+    "settings.invoicing": "settings.billing",
+    "settings.helpdesk": "settings.edit",
+    "settings.notifications": "settings.edit",
+    "settings.security": "settings.edit",
+    "settings.email_templates": "settings.view",
+    "settings.email_template": "settings.edit",
+    "settings.email_template_preview": "settings.view",
+    "settings.email_template_preview_html": "settings.view",
+    "settings.reset_email_template": "settings.edit",
 }
 
 

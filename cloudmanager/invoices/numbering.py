@@ -37,24 +37,6 @@ class NumberCounter(db.Model):
 
 
 @dataclass(frozen=True)
-class NumberFormat:
-    """How a series prints its numbers: prefix, zero-padded digits, and the yearly reset."""
-
-    prefix: str
-    digits: int
-    yearly_reset: bool
-
-    def period(self, on: date) -> str:
-        """The counter period a document issued `on` belongs to."""
-        return str(on.year) if self.yearly_reset else ""
-
-    def render(self, sequence: int, on: date) -> str:
-        """`INV-2026-00042` (yearly reset) or `INV-00042`."""
-        year = f"{on.year}-" if self.yearly_reset else ""
-        return f"{self.prefix}{year}{sequence:0{self.digits}d}"
-
-
-@dataclass(frozen=True)
 class AllocatedNumber:
     """A number taken from a series: its text, its sequence and its period."""
 
@@ -63,15 +45,18 @@ class AllocatedNumber:
     period: str
 
 
-def number_format(series: str) -> NumberFormat:
-    """The current format of `series`, from the invoicing settings."""
+def period_for(on: date) -> str:
+    """The counter period of a document dated `on`: its year when numbers restart yearly."""
     from cloudmanager.settings.services import get_setting
 
-    prefix = str(get_setting(SERIES[series]) or "")
-    digits = int(get_setting("invoicing.number_digits") or 1)
-    return NumberFormat(
-        prefix, max(1, min(digits, 12)), bool(get_setting("invoicing.yearly_reset"))
-    )
+    return str(on.year) if get_setting("invoicing.yearly_reset") else ""
+
+
+def render_number(series: str, sequence: int, on: date) -> str:
+    """`INV-2026-00042` or `CN-00042`, per the invoicing settings (prefix, digits, reset)."""
+    from cloudmanager.settings.services import format_invoice_number, get_setting
+
+    return format_invoice_number(sequence, year=on.year, prefix=get_setting(SERIES[series]))
 
 
 def _ensure_counter(series: str, period: str) -> None:
@@ -86,8 +71,7 @@ def allocate_number(series: str, *, on: date) -> AllocatedNumber:
     """Take the next number of `series` for a document dated `on` (inside the caller's transaction)."""
     if series not in SERIES:
         raise KeyError(f"unknown number series {series!r}")
-    fmt = number_format(series)
-    period = fmt.period(on)
+    period = period_for(on)
     _ensure_counter(series, period)
     counter = db.session.execute(
         select(NumberCounter)
@@ -97,4 +81,5 @@ def allocate_number(series: str, *, on: date) -> AllocatedNumber:
     ).scalar_one()
     counter.last_number += 1
     db.session.flush()
-    return AllocatedNumber(fmt.render(counter.last_number, on), counter.last_number, period)
+    text = render_number(series, counter.last_number, on)
+    return AllocatedNumber(text, counter.last_number, period)

@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 RUN_ENV := CM_ENV=development
+LINT_PATHS := cloudmanager tests wsgi.py $(wildcard bench) $(wildcard scripts/*.py)
 
 .PHONY: run test lint format install install-dev migrate seed worker bench clean
 
@@ -41,11 +42,11 @@ test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/black --check cloudmanager tests bench wsgi.py
-	$(BIN)/flake8 cloudmanager tests bench wsgi.py
+	$(BIN)/black --check $(LINT_PATHS)
+	$(BIN)/flake8 $(LINT_PATHS)
 
 format: install-dev
-	$(BIN)/black cloudmanager tests bench wsgi.py
+	$(BIN)/black $(LINT_PATHS)
 
 migrate: install
 	$(RUN_ENV) $(BIN)/flask db upgrade

@@ -108,6 +108,8 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     SERVER_NAME = None
     JOB_RETRY_INTERVALS = [0, 0, 0]
+    # Cheap hashing keeps the suite fast; production uses argon2's defaults.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 CONFIGS = {

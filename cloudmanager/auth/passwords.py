@@ -6,21 +6,40 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MIN_STRENGTH = 2  # zxcvbn score 0-4; below 2 is guessable within hours offline
-_hasher = PasswordHasher()
+_hashers: dict[tuple, PasswordHasher] = {}
 
-# Verifying against this keeps the time of "unknown user" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash("a password nobody has, used to spend the same time")
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's defaults, or cheaper parameters set for tests."""
+    from flask import current_app, has_app_context
+
+    params = current_app.config.get("ARGON2_PARAMS") if has_app_context() else None
+    key = tuple(sorted((params or {}).items()))
+    if key not in _hashers:
+        _hashers[key] = PasswordHasher(**(params or {}))
+    return _hashers[key]
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users, so they cost the same time."""
+    hasher = _hasher()
+    if id(hasher) not in _dummy_hashes:
+        _dummy_hashes[id(hasher)] = hasher.hash("a password nobody has, to spend the same time")
+    return _dummy_hashes[id(hasher)]
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; spends the same time when there is no hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher().verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

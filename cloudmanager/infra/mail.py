@@ -25,8 +25,23 @@ class Attachment:
     data: bytes
 
 
+def company_context() -> dict[str, str]:
+    """Sender details every email layout shows (from the settings)."""
+    from cloudmanager.settings.services import get_setting
+
+    return {
+        "company_name": get_setting("company.legal_name"),
+        "company_address": get_setting("company.address"),
+        "company_email": get_setting("company.email"),
+    }
+
+
 def render_email(template: str, **context) -> tuple[str, str]:
-    """The text and HTML bodies of `templates/email/<template>.{txt,html}`."""
+    """The text and HTML bodies of `templates/email/<template>.{txt,html}`.
+
+    Both extend `email/_layout.*`, which show the company from the settings.
+    """
+    context = {**company_context(), **context}
     text = render_template(f"email/{template}.txt", **context)
     html = render_template(f"email/{template}.html", **context)
     return text, html

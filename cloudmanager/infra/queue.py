@@ -52,6 +52,10 @@ def enqueue(
     from cloudmanager.extensions import db
 
     session = db.session()
+    if not session.in_transaction():
+        # Without a transaction a rollback() fires no event and the job would
+        # survive until some later, unrelated commit.
+        session.begin()
     session.info.setdefault(PENDING_KEY, []).append(
         PendingJob(path, args, kwargs, queue=queue, job_id=job_id, timeout=timeout)
     )
@@ -61,7 +65,10 @@ def enqueue(
 def _dispatch_after_commit(session: Session) -> None:
     jobs = session.info.pop(PENDING_KEY, [])
     for job in jobs:
-        dispatch(job)
+        try:
+            dispatch(job)
+        except Exception:  # Redis down: the data is committed, so do not fail the request
+            log.exception("could not enqueue %s%r after commit", job.path, job.args)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -91,8 +98,8 @@ def dispatch(job: PendingJob) -> None:
         retries = current_app.config["JOB_RETRIES"]
         get_queue(job.queue).enqueue(
             run_job,
-            job.path,
-            *job.args,
+            args=(job.path, *job.args),
+            kwargs=job.kwargs,
             job_id=job.job_id,
             job_timeout=job.timeout,
             retry=(
@@ -101,7 +108,6 @@ def dispatch(job: PendingJob) -> None:
                 else None
             ),
             description=job.path,
-            kwargs=job.kwargs,
         )
         return
     run_inline(job)
@@ -182,7 +188,7 @@ def failed_jobs(limit: int = 100) -> list[dict[str, Any]]:
         queue = get_queue(name)
         registry = FailedJobRegistry(queue=queue)
         for job in queue.job_class.fetch_many(
-            registry.get_job_ids(0, limit - 1), connection=queue.connection
+            registry.get_job_ids(0, limit - 1, desc=True), connection=queue.connection
         ):
             if job is None:
                 continue

@@ -164,3 +164,19 @@ def test_next_parameter_only_follows_local_paths(client, make_user, db):
         data={"email": user.email, "password": "correct-horse-battery-2026"},
     )
     assert response.location == "/"
+
+
+def test_sign_in_is_throttled_per_account(client, make_user):
+    user = make_user("agent")
+    statuses = [post_login(client, user.email, "wrong-password-123").status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10] == 429
+
+
+def test_sign_in_is_throttled_per_client_address(client):
+    statuses = [
+        post_login(client, f"user{n}@example.com", "wrong-password-123").status_code
+        for n in range(31)
+    ]
+    assert 429 not in statuses[:30]
+    assert statuses[30] == 429

@@ -3,6 +3,7 @@
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
+from cloudmanager.invoices import bp as invoices_bp
 from cloudmanager.products import bp as products_bp
 from cloudmanager.settings import bp as settings_bp
 
@@ -10,6 +11,7 @@ BLUEPRINTS = [
     dashboard_bp,
     auth_bp,
     customers_bp,
+    invoices_bp,
     products_bp,
     settings_bp,
 ]

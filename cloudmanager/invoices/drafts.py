@@ -24,6 +24,7 @@ from cloudmanager.invoices.calculation import (
     parse_quantity,
     parse_unit_price,
 )
+from cloudmanager.invoices.documents import plain_decimal
 from cloudmanager.invoices.models import DRAFT, Invoice, InvoiceLine
 from cloudmanager.invoices.status import today
 from cloudmanager.invoices.taxes import TaxChoice, resolve_tax
@@ -225,18 +226,11 @@ def draft_rows(invoice: Invoice) -> list[dict[str, Any]]:
     return [
         {
             "description": line.description,
-            "quantity": format(line.quantity.normalize(), "f"),
-            "unit_price": _plain(line.unit_price),
-            "discount": _plain(line.discount) if line.discount != ZERO else "",
+            "quantity": plain_decimal(line.quantity),
+            "unit_price": plain_decimal(line.unit_price, 2),
+            "discount": plain_decimal(line.discount, 2) if line.discount != ZERO else "",
             "tax_rate_id": str(line.tax_rate_id or ""),
             "product_id": str(line.product_id or ""),
         }
         for line in invoice.lines
     ]
-
-
-def _plain(value: Decimal) -> str:
-    """`12.5000` → `12.50`: at least cents, no trailing zeros beyond."""
-    text = format(value.normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')}"

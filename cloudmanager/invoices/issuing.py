@@ -114,15 +114,16 @@ def issue_invoice(invoice: Invoice, *, by: Any, on: date | None = None) -> Invoi
         actor=by,
     )
     enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)
-    if _email_on_issue():
-        enqueue("cloudmanager.invoices.jobs.email_invoice", invoice.id, "issued")
+    _email_on_issue(invoice, by)
     return invoice
 
 
-def _email_on_issue() -> bool:
+def _email_on_issue(invoice: Invoice, by: Any) -> None:
+    from cloudmanager.invoices.emails import queue_invoice_email, recipients_for
     from cloudmanager.settings.notifications import notification_enabled
 
-    return notification_enabled("invoice_issued")
+    if notification_enabled("invoice_issued") and recipients_for(invoice):
+        queue_invoice_email(invoice, f"invoice:{invoice.id}:issued", by=by)
 
 
 def void_invoice(invoice: Invoice, reason: str, *, by: Any) -> Invoice:

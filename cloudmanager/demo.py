@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from cloudmanager.extensions import db
+from cloudmanager.products.demo import seed_catalog, seed_tax_rates
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -27,7 +28,7 @@ def seed_users() -> list[str]:
     return [f"users: {len(created)} created ({len(DEMO_USERS)} in the demo)"]
 
 
-SEEDERS = [seed_users]
+SEEDERS = [seed_users, seed_tax_rates, seed_catalog]
 
 
 def seed() -> list[str]:

@@ -2,7 +2,8 @@
 
 Every setting has a default here, so a fresh install works without any row.
 Changes are audited and clear the cache; other processes see them within
-`CACHE_SECONDS`.
+`CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
+resolution] in business hours.
 """
 
 import time
@@ -30,6 +31,63 @@ DEFAULTS: dict[str, Any] = {
     "company.logo": "",
     "locale.currency": "EUR",
     "locale.date_format": "%d %b %Y",
+    "locale.number_format": "1,234.56",
+    "invoicing.number_prefix": "INV-",
+    "invoicing.number_digits": 5,
+    "invoicing.yearly_reset": True,
+    "invoicing.credit_note_prefix": "CN-",
+    "invoicing.payment_terms_days": 14,
+    "invoicing.reminder_days_before": [3],
+    "invoicing.reminder_days_after": [7, 14, 30],
+    "invoicing.renewal_days_before": 14,
+    "invoicing.suspend_after_days": 21,
+    "invoicing.reverse_charge_note": (
+        "Reverse charge: VAT to be accounted for by the recipient "
+        "(Article 196, Council Directive 2006/112/EC)."
+    ),
+    "helpdesk.departments": ["Technical support", "Billing", "Sales"],
+    "helpdesk.timezone": "Europe/Berlin",
+    "helpdesk.business_hours": {
+        "mon": "09:00-17:00",
+        "tue": "09:00-17:00",
+        "wed": "09:00-17:00",
+        "thu": "09:00-17:00",
+        "fri": "09:00-17:00",
+        "sat": "",
+        "sun": "",
+    },
+    "helpdesk.holidays": ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"],
+    "helpdesk.sla": {
+        "basic": {
+            "low": [24, 120],
+            "normal": [16, 80],
+            "high": [8, 40],
+            "urgent": [4, 24],
+        },
+        "standard": {
+            "low": [16, 80],
+            "normal": [8, 40],
+            "high": [4, 16],
+            "urgent": [2, 8],
+        },
+        "premium": {
+            "low": [8, 40],
+            "normal": [4, 16],
+            "high": [2, 8],
+            "urgent": [1, 4],
+        },
+    },
+    "notifications.sender": "CloudManager Demo GmbH <billing@example.com>",
+    "notifications.email_events": [
+        "invoice_issued",
+        "payment_received",
+        "reminder",
+        "ticket_created",
+        "ticket_reply",
+        "order_confirmation",
+        "service_suspended",
+    ],
+    "notifications.sms_events": ["service_suspended"],
     "security.require_2fa": True,
     "security.require_2fa_non_admins": True,
     "security.session_idle_minutes": 60,
@@ -73,11 +131,28 @@ def get_settings(prefix: str) -> dict[str, Any]:
     }
 
 
+def clean_settings(values: dict[str, Any]) -> dict[str, Any]:
+    """Check every value against its rule; ValidationFailed keyed by setting."""
+    from cloudmanager.settings.validation import clean_setting
+
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        try:
+            clean[key] = clean_setting(key, value)
+        except ValueError as exc:
+            errors[key] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
 def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]:
     """Store changed values (audited, one entry per change); returns what changed."""
     unknown = [key for key in values if key not in DEFAULTS]
     if unknown:
         raise ValidationFailed({key: "Unknown setting." for key in unknown})
+    values = clean_settings(values)
     changed: dict[str, Any] = {}
     for key, value in values.items():
         old = get_setting(key)
@@ -100,3 +175,13 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
         )
     invalidate_cache()
     return changed
+
+
+def format_invoice_number(sequence: int, *, year: int, prefix: str | None = None) -> str:
+    """`INV-2026-00042` (yearly reset) or `INV-00042`, from the invoicing settings."""
+    prefix = get_setting("invoicing.number_prefix") if prefix is None else prefix
+    digits = int(get_setting("invoicing.number_digits"))
+    number = f"{sequence:0{digits}d}"
+    if get_setting("invoicing.yearly_reset"):
+        return f"{prefix}{year}-{number}"
+    return f"{prefix}{number}"

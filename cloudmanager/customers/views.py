@@ -1,0 +1,287 @@
+"""Customer pages: list with live search, export, create, edit, billing, status, delete,
+contacts, notes and the tabs other modules fill in."""
+
+from flask import Response, abort, flash, request, stream_with_context, url_for
+from flask_login import current_user
+
+from cloudmanager.core.countries import country_choices
+from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.htmx import redirect_to, render_page
+from cloudmanager.core.permissions import can
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.customers import bp, contacts, services
+from cloudmanager.customers.forms import (
+    BillingForm,
+    ContactForm,
+    CustomerForm,
+    NoteForm,
+    apply_errors,
+    form_values,
+)
+from cloudmanager.customers.models import STATUSES, Contact, Customer
+from cloudmanager.customers.search import CustomerFilters, customer_page, export_csv, known_tags
+from cloudmanager.customers.tabs import CUSTOMER_TABS, find_tab
+from cloudmanager.customers.timeline import customer_timeline
+from cloudmanager.extensions import db
+
+
+@bp.context_processor
+def permission_helpers() -> dict:
+    """`can(user, permission)` in the customer templates."""
+    return {"can": can}
+
+
+def get_customer(customer_id: int) -> Customer:
+    """The customer or a 404."""
+    return db.get_or_404(Customer, customer_id)
+
+
+def customer_form_data(customer: Customer) -> dict:
+    """A customer's values as form data (tags as a comma-separated string)."""
+    data = {name: getattr(customer, name) for name in services.ALL_FIELDS if name != "tags"}
+    return {**data, "tags": ", ".join(customer.tags)}
+
+
+@bp.get("/")
+def index():
+    """The customer list: live search, filters, sorting, keyset pages."""
+    filters = CustomerFilters.from_args(request.args)
+    return render_page(
+        "customers/index.html",
+        fragment="customers/_results.html",
+        page=customer_page(filters),
+        filters=filters,
+        tags=known_tags(),
+        countries=country_choices(),
+        statuses=STATUSES,
+    )
+
+
+@bp.get("/export.csv")
+def export():
+    """The filtered list as CSV, streamed in keyset chunks."""
+    filters = CustomerFilters.from_args(request.args)
+    name = f"customers-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        stream_with_context(export_csv(filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _save_form(form, save, template: str, fragment: str, **context):
+    """Validate with the service; 422 with errors next to fields, else redirect."""
+    if form.validate_on_submit():
+        try:
+            customer = save(form_values(form))
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Customer saved.", "success")
+            return redirect_to(url_for("customers.detail", customer_id=customer.id))
+        status = 422
+    else:
+        status = 422 if request.method == "POST" else 200
+    return render_page(template, fragment=fragment, status=status, form=form, **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Create a customer."""
+    form = CustomerForm()
+    if request.method == "GET":
+        from cloudmanager.customers.services import default_currency
+
+        form.currency.data = default_currency()
+    return _save_form(
+        form,
+        lambda data: services.create_customer(data, by=current_user),
+        "customers/form.html",
+        "customers/_form.html",
+        customer=None,
+        billing_only=False,
+    )
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+def edit(customer_id: int):
+    """Edit every field of a customer."""
+    customer = get_customer(customer_id)
+    form = CustomerForm(data=None if request.method == "POST" else customer_form_data(customer))
+
+    def save(data):
+        services.update_customer(customer, data, by=current_user)
+        return customer
+
+    return _save_form(
+        form, save, "customers/form.html", "customers/_form.html", customer=customer,
+        billing_only=False,
+    )  # fmt: skip
+
+
+@bp.route("/<int:customer_id>/billing", methods=["GET", "POST"])
+def edit_billing(customer_id: int):
+    """Edit the billing fields only (accountants, managers, admins)."""
+    customer = get_customer(customer_id)
+    form = BillingForm(data=None if request.method == "POST" else customer_form_data(customer))
+
+    def save(data):
+        services.update_billing(customer, data, by=current_user)
+        return customer
+
+    return _save_form(
+        form, save, "customers/form.html", "customers/_form.html", customer=customer,
+        billing_only=True,
+    )  # fmt: skip
+
+
+@bp.get("/<int:customer_id>")
+def detail(customer_id: int):
+    """A customer's details, contacts, tabs and timeline."""
+    customer = get_customer(customer_id)
+    return render_page(
+        "customers/detail.html",
+        customer=customer,
+        timeline=customer_timeline(customer),
+        history=services.history_reasons(customer),
+        tabs=[tab for tab in CUSTOMER_TABS if can(current_user, tab.permission)],
+        note_form=NoteForm(),
+    )
+
+
+@bp.get("/<int:customer_id>/tabs/<key>")
+def tab(customer_id: int, key: str):
+    """The body of one tab (fetched by htmx when the tab is opened)."""
+    customer = get_customer(customer_id)
+    found = find_tab(key)
+    if found is None:
+        abort(404)
+    if not can(current_user, found.permission):
+        abort(403)
+    if found.render is not None:
+        return found.render(customer)
+    return render_page("customers/_tab.html", customer=customer, tab=found)
+
+
+@bp.post("/<int:customer_id>/deactivate")
+def deactivate(customer_id: int):
+    """Deactivate a customer (keeps its history)."""
+    customer = get_customer(customer_id)
+    services.set_customer_status(customer, "inactive", by=current_user)
+    db.session.commit()
+    flash(f"{customer.name} is now inactive.", "success")
+    return redirect_to(url_for("customers.detail", customer_id=customer.id))
+
+
+@bp.post("/<int:customer_id>/reactivate")
+def reactivate(customer_id: int):
+    """Make an inactive customer active again."""
+    customer = get_customer(customer_id)
+    services.set_customer_status(customer, "active", by=current_user)
+    db.session.commit()
+    flash(f"{customer.name} is active again.", "success")
+    return redirect_to(url_for("customers.detail", customer_id=customer.id))
+
+
+@bp.post("/<int:customer_id>/delete")
+def delete(customer_id: int):
+    """Delete a customer without history (409 otherwise: deactivate instead)."""
+    customer = get_customer(customer_id)
+    services.delete_customer(customer, by=current_user)  # Conflict → 409 with the reason
+    db.session.commit()
+    flash("Customer deleted.", "success")
+    return redirect_to(url_for("customers.index"))
+
+
+@bp.post("/<int:customer_id>/notes")
+def add_note(customer_id: int):
+    """Add a note to the timeline."""
+    customer = get_customer(customer_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.add_note(customer, form.body.data, by=current_user)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Note added.", "success")
+            return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#timeline")
+    return render_page(
+        "customers/detail.html",
+        fragment="customers/_note_form.html",
+        status=422,
+        customer=customer,
+        timeline=customer_timeline(customer),
+        history=services.history_reasons(customer),
+        tabs=[tab for tab in CUSTOMER_TABS if can(current_user, tab.permission)],
+        note_form=form,
+    )
+
+
+def get_contact(customer: Customer, contact_id: int) -> Contact:
+    """A contact of `customer`, or a 404 (never another customer's contact)."""
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer.id:
+        abort(404)
+    return contact
+
+
+def _contact_form(customer: Customer, form: ContactForm, save, contact=None):
+    if form.validate_on_submit():
+        try:
+            save(form_values(form))
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Contact saved.", "success")
+            return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#contacts")
+    status = 422 if request.method == "POST" else 200
+    return render_page(
+        "customers/contact_form.html",
+        fragment="customers/_contact_form.html",
+        status=status,
+        form=form,
+        customer=customer,
+        contact=contact,
+    )
+
+
+@bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
+def new_contact(customer_id: int):
+    """Add a contact."""
+    customer = get_customer(customer_id)
+    return _contact_form(
+        customer,
+        ContactForm(),
+        lambda data: contacts.add_contact(customer, data, by=current_user),
+    )
+
+
+@bp.route("/<int:customer_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit_contact(customer_id: int, contact_id: int):
+    """Edit a contact."""
+    customer = get_customer(customer_id)
+    contact = get_contact(customer, contact_id)
+    form = ContactForm(obj=None if request.method == "POST" else contact)
+    return _contact_form(
+        customer,
+        form,
+        lambda data: contacts.update_contact(contact, data, by=current_user),
+        contact=contact,
+    )
+
+
+@bp.post("/<int:customer_id>/contacts/<int:contact_id>/delete")
+def delete_contact(customer_id: int, contact_id: int):
+    """Remove a contact."""
+    customer = get_customer(customer_id)
+    contacts.remove_contact(get_contact(customer, contact_id), by=current_user)
+    db.session.commit()
+    flash("Contact removed.", "success")
+    return redirect_to(url_for("customers.detail", customer_id=customer.id) + "#contacts")

@@ -1,0 +1,228 @@
+"""Credit notes: correct an issued invoice (all lines or some), with their own number series.
+
+A credit note copies the invoice's frozen prices and taxes for the credited
+quantities (never more than what is left uncredited of each line) and is
+computed by the same engine. It first reduces what is still owed on the
+invoice (`settle="invoice"`), and whatever the invoice no longer owes goes to
+the customer's account credit; `settle="credit"` puts it all on the account.
+"""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from cloudmanager.core.audit import audit
+from cloudmanager.core.errors import Conflict, ValidationFailed
+from cloudmanager.core.money import ZERO, round_money
+from cloudmanager.extensions import db
+from cloudmanager.infra.queue import enqueue
+from cloudmanager.invoices.calculation import (
+    AmountError,
+    LineInput,
+    Totals,
+    compute_totals,
+    parse_quantity,
+)
+from cloudmanager.invoices.issuing import lock_invoice
+from cloudmanager.invoices.models import (
+    ISSUED,
+    CreditEntry,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+)
+from cloudmanager.invoices.numbering import allocate_number
+from cloudmanager.invoices.status import today
+
+SETTLEMENTS = {
+    "invoice": "Reduce what the invoice still owes (rest to account credit)",
+    "credit": "Refund into the customer's account credit",
+}
+
+
+def credited_so_far(invoice: Invoice) -> dict[int, tuple[Decimal, Decimal]]:
+    """{invoice line id: (quantity credited, net credited)} over earlier credit notes."""
+    rows = db.session.execute(
+        select(
+            CreditNoteLine.invoice_line_id,
+            func.sum(CreditNoteLine.quantity),
+            func.sum(CreditNoteLine.net),
+        )
+        .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+        .where(CreditNote.invoice_id == invoice.id)
+        .group_by(CreditNoteLine.invoice_line_id)
+    ).all()
+    return {line_id: (qty or ZERO, net or ZERO) for line_id, qty, net in rows}
+
+
+def creditable_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """{invoice line id: quantity still creditable}."""
+    done = credited_so_far(invoice)
+    return {line.id: line.quantity - done.get(line.id, (ZERO, ZERO))[0] for line in invoice.lines}
+
+
+def _wanted(invoice: Invoice, data: dict[str, Any]) -> dict[int, Decimal]:
+    remaining = creditable_quantities(invoice)
+    if data.get("all"):
+        wanted = {line_id: qty for line_id, qty in remaining.items() if qty > 0}
+        if not wanted:
+            raise ValidationFailed({"lines": "Everything on this invoice is already credited."})
+        return wanted
+    errors: dict[str, str] = {}
+    wanted: dict[int, Decimal] = {}
+    for key, value in (data.get("quantities") or {}).items():
+        line_id = int(key)
+        if str(value or "").strip() in ("", "0"):
+            continue
+        if line_id not in remaining:
+            errors[f"quantity-{line_id}"] = "This line is not on the invoice."
+            continue
+        try:
+            quantity = parse_quantity(value)
+        except AmountError as exc:
+            errors[f"quantity-{line_id}"] = str(exc)
+            continue
+        if quantity > remaining[line_id]:
+            errors[f"quantity-{line_id}"] = f"At most {remaining[line_id].normalize():f} is left."
+        wanted[line_id] = quantity
+    if errors:
+        raise ValidationFailed(errors)
+    if not wanted:
+        raise ValidationFailed({"lines": "Choose at least one line to credit."})
+    return wanted
+
+
+def _credit_line(line: InvoiceLine, quantity: Decimal, done: tuple[Decimal, Decimal], pos: int):
+    """The credited part of `line`; the part that completes the line takes what is left.
+
+    Earlier parts were rounded on their own, so the last one's discount is set so
+    that its net is exactly the line's net minus the nets already credited.
+    """
+    already_qty, already_net = done
+    if already_qty + quantity == line.quantity:
+        discount = round_money(quantity * line.unit_price - (line.net - already_net))
+    else:
+        discount = round_money(line.discount * quantity / line.quantity)
+    return CreditNoteLine(
+        invoice_line_id=line.id,
+        position=pos,
+        description=line.description,
+        quantity=quantity,
+        unit_price=line.unit_price,
+        discount=discount,
+        tax_name=line.tax_name,
+        tax_rate=line.tax_rate,
+        reverse_charge=line.reverse_charge,
+    )
+
+
+def _inputs(lines) -> list[LineInput]:
+    return [
+        LineInput(x.quantity, x.unit_price, x.tax_rate, x.discount, x.reverse_charge) for x in lines
+    ]
+
+
+def _closing_totals(invoice: Invoice, totals: Totals) -> Totals:
+    """Totals of the note that credits everything left: per rate, the tax still uncredited.
+
+    Each earlier note rounded its tax on its own sums, so the parts could miss the
+    invoice's tax by a cent; the closing note makes them add up exactly.
+    """
+    owed: dict[tuple, Decimal] = {}
+    for group in compute_totals(_inputs(invoice.lines)).tax_groups:
+        owed[(group.rate, group.reverse_charge)] = group.tax
+    earlier_notes = db.session.scalars(
+        select(CreditNote).where(CreditNote.invoice_id == invoice.id)
+    ).all()
+    for earlier in earlier_notes:
+        for group in compute_totals(_inputs(earlier.lines)).tax_groups:
+            key = (group.rate, group.reverse_charge)
+            owed[key] = owed.get(key, ZERO) - group.tax
+    groups = tuple(
+        replace(group, tax=owed.get((group.rate, group.reverse_charge), group.tax))
+        for group in totals.tax_groups
+    )
+    tax = sum((group.tax for group in groups), ZERO)
+    return replace(totals, tax_groups=groups, tax=tax, gross=totals.net + tax)
+
+
+def create_credit_note(
+    invoice: Invoice, data: dict[str, Any], *, by: Any, on: date | None = None
+) -> CreditNote:
+    """Credit all (`data["all"]`) or some (`data["quantities"]`) of an issued invoice."""
+    reason = str(data.get("reason") or "").strip()
+    settle = data.get("settle") or "invoice"
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say why the invoice is credited."
+    if settle not in SETTLEMENTS:
+        errors["settle"] = "Choose how the credit is settled."
+    if errors:
+        raise ValidationFailed(errors)
+    invoice = lock_invoice(invoice.id)
+    if invoice.state != ISSUED:
+        raise Conflict("Only issued invoices can be credited.")
+    wanted = _wanted(invoice, data)
+    done = credited_so_far(invoice)
+    by_id = {line.id: line for line in invoice.lines}
+    lines = [
+        _credit_line(by_id[line_id], qty, done.get(line_id, (ZERO, ZERO)), pos)
+        for pos, (line_id, qty) in enumerate(sorted(wanted.items()))
+    ]
+    totals = compute_totals(_inputs(lines))
+    left = {k: v for k, v in creditable_quantities(invoice).items() if v > 0}
+    if left == wanted:
+        totals = _closing_totals(invoice, totals)
+    for line, net in zip(lines, totals.line_nets):
+        line.net = net
+    on = on or today()
+    applied = min(totals.gross, max(invoice.balance, ZERO)) if settle == "invoice" else ZERO
+    number = allocate_number("credit_note", on=on)
+    note = CreditNote(
+        invoice=invoice,
+        customer_id=invoice.customer_id,
+        number=number.text,
+        sequence=number.sequence,
+        issue_date=on,
+        reason=reason[:2000],
+        net_total=totals.net,
+        tax_total=totals.tax,
+        gross_total=totals.gross,
+        applied_to_invoice=applied,
+        to_customer_credit=totals.gross - applied,
+        created_by_id=getattr(by, "id", None),
+        lines=lines,
+    )
+    db.session.add(note)
+    invoice.credited_total += applied
+    db.session.flush()
+    if note.to_customer_credit > 0:
+        db.session.add(
+            CreditEntry(
+                customer_id=invoice.customer_id,
+                amount=note.to_customer_credit,
+                kind="credit_note",
+                credit_note_id=note.id,
+                invoice_id=invoice.id,
+                description=f"Credit note {note.number}",
+            )
+        )
+    audit(
+        "invoice.credit_note_issued",
+        invoice,
+        after={
+            "credit_note": note.number,
+            "gross_total": note.gross_total,
+            "applied_to_invoice": applied,
+            "to_customer_credit": note.to_customer_credit,
+            "reason": note.reason,
+        },
+        summary=f"Credit note {note.number} for {note.gross_total} {invoice.currency}",
+        actor=by,
+    )
+    enqueue("cloudmanager.invoices.jobs.render_credit_note_pdf", note.id)
+    return note

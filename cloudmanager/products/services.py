@@ -1,0 +1,315 @@
+"""Products: create, change, price, reserve stock, archive.
+
+Other modules call `product_price`, `ensure_sellable`, `reserve_stock` and
+`release_stock`; the orders module registers a sales check with
+`register_sales_check` so products that were sold are archived, not deleted.
+"""
+
+from decimal import Decimal
+from typing import Any, Callable
+
+from sqlalchemy import func, or_, select
+
+from cloudmanager.core.audit import audit, changed_fields
+from cloudmanager.core.errors import Conflict, NotFound, ValidationFailed
+from cloudmanager.core.pagination import Page, keyset_page
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.extensions import db
+from cloudmanager.products.currencies import is_currency
+from cloudmanager.products.models import (
+    BILLING_CYCLES,
+    CYCLE_MONTHS,
+    ONE_OFF,
+    PRODUCT_KINDS,
+    RECURRING,
+    SUPPORT_TIERS,
+    Product,
+    ProductGroup,
+    ProductPrice,
+    TaxRate,
+)
+from cloudmanager.products.stock import ensure_sellable, release_stock, reserve_stock  # noqa: F401
+from cloudmanager.products.validation import SKU_PATTERN, Errors, parse_amount
+
+PRODUCT_FIELDS = (
+    "sku name description group_id kind currency one_off_price setup_fee tax_rate_id "
+    "support_tier active visible_in_portal stock"
+).split()
+
+SALES_CHECKS: list[Callable[[int], bool]] = []
+
+
+def register_sales_check(check: Callable[[int], bool]) -> None:
+    """Let a module (orders) say whether a product id has been sold."""
+    if check not in SALES_CHECKS:
+        SALES_CHECKS.append(check)
+
+
+def product_has_sales(product: Product) -> bool:
+    """True when any registered module has sold this product."""
+    return any(check(product.id) for check in SALES_CHECKS)
+
+
+def get_product(product_id: int) -> Product:
+    """The product with this id, or NotFound."""
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound("This product does not exist.")
+    return product
+
+
+def product_snapshot(product: Product) -> dict[str, Any]:
+    """The audited state of a product, prices included."""
+    state: dict[str, Any] = {name: getattr(product, name) for name in PRODUCT_FIELDS}
+    state["prices"] = {price.cycle: price.amount for price in product.prices}
+    from cloudmanager.core.audit import json_safe
+
+    return json_safe(state)
+
+
+def _clean_product(data: dict[str, Any], product: Product | None) -> dict[str, Any]:
+    """Check every rule; returns clean values or raises ValidationFailed."""
+    errors = Errors()
+    clean: dict[str, Any] = {}
+    sku = (data.get("sku") or "").strip()
+    if not SKU_PATTERN.match(sku):
+        errors["sku"] = "Use 1–64 letters, digits, dots, dashes or underscores."
+    else:
+        clash = db.session.scalar(select(Product.id).where(func.lower(Product.sku) == sku.lower()))
+        if clash is not None and (product is None or clash != product.id):
+            errors["sku"] = "Another product already uses this SKU."
+    clean["sku"] = sku
+    clean["name"] = (data.get("name") or "").strip()
+    if not clean["name"]:
+        errors["name"] = "Enter a name."
+    clean["description"] = (data.get("description") or "").strip()
+    kind = data.get("kind") or RECURRING
+    if kind not in PRODUCT_KINDS:
+        errors["kind"] = "Choose one-off or recurring."
+    clean["kind"] = kind
+    currency = (data.get("currency") or "").strip().upper()
+    if not is_currency(currency):
+        errors["currency"] = "Unknown currency: use an ISO 4217 code such as EUR."
+    clean["currency"] = currency
+    clean["setup_fee"] = errors.check(
+        "setup_fee", parse_amount, data.get("setup_fee") or "0"
+    ) or Decimal("0")
+    _clean_prices(data, kind, clean, errors)
+    _clean_references(data, clean, errors)
+    errors.raise_if_any()
+    return clean
+
+
+def _clean_prices(data: dict[str, Any], kind: str, clean: dict[str, Any], errors: Errors):
+    prices: dict[str, Decimal] = {}
+    for cycle, value in (data.get("prices") or {}).items():
+        if cycle not in BILLING_CYCLES:
+            errors[f"price_{cycle}"] = "Unknown billing cycle."
+        elif value not in (None, ""):
+            amount = errors.check(f"price_{cycle}", parse_amount, value)
+            if amount is not None:
+                prices[cycle] = amount
+    one_off = data.get("one_off_price")
+    clean["one_off_price"] = None
+    if kind == ONE_OFF:
+        if one_off in (None, ""):
+            errors["one_off_price"] = "A one-off product needs a price."
+        else:
+            clean["one_off_price"] = errors.check("one_off_price", parse_amount, one_off)
+        if prices:
+            errors["prices"] = "One-off products have no billing cycles."
+    elif kind == RECURRING and not prices and not any(k.startswith("price_") for k in errors):
+        errors["prices"] = "Offer at least one billing cycle with a price."
+    clean["prices"] = prices
+
+
+def _clean_references(data: dict[str, Any], clean: dict[str, Any], errors: Errors):
+    group_id = data.get("group_id") or None
+    if group_id is not None and db.session.get(ProductGroup, int(group_id)) is None:
+        errors["group_id"] = "Choose an existing group."
+    clean["group_id"] = int(group_id) if group_id is not None else None
+    rate_id = data.get("tax_rate_id") or None
+    if rate_id is not None and db.session.get(TaxRate, int(rate_id)) is None:
+        errors["tax_rate_id"] = "Choose an existing tax rate."
+    clean["tax_rate_id"] = int(rate_id) if rate_id is not None else None
+    tier = data.get("support_tier") or None
+    if tier is not None and tier not in SUPPORT_TIERS:
+        errors["support_tier"] = "Choose basic, standard or premium."
+    clean["support_tier"] = tier
+    stock = data.get("stock")
+    if stock in (None, ""):
+        clean["stock"] = None
+    else:
+        try:
+            clean["stock"] = int(stock)
+        except (TypeError, ValueError):
+            clean["stock"] = -1
+        if clean["stock"] < 0:
+            errors["stock"] = "Stock is a whole number, 0 or more (empty for unlimited)."
+    clean["active"] = bool(data.get("active", True))
+    clean["visible_in_portal"] = bool(data.get("visible_in_portal", True))
+
+
+def _apply(product: Product, clean: dict[str, Any]) -> None:
+    for name in PRODUCT_FIELDS:
+        setattr(product, name, clean[name])
+    existing = {price.cycle: price for price in product.prices}
+    for cycle, price in existing.items():
+        if cycle not in clean["prices"]:
+            product.prices.remove(price)
+    for cycle, amount in clean["prices"].items():
+        if cycle in existing:
+            existing[cycle].amount = amount
+        else:
+            product.prices.append(
+                ProductPrice(cycle=cycle, months=CYCLE_MONTHS[cycle], amount=amount)
+            )
+
+
+def create_product(data: dict[str, Any], *, by: Any = None) -> Product:
+    """Add a product to the catalog (audited)."""
+    clean = _clean_product(data, None)
+    product = Product()
+    _apply(product, clean)
+    db.session.add(product)
+    db.session.flush()
+    audit(
+        "product.created",
+        product,
+        after=product_snapshot(product),
+        actor=by,
+        summary=f"Created product {product.sku}",
+    )
+    return product
+
+
+def update_product(product: Product, data: dict[str, Any], *, by: Any = None) -> dict:
+    """Change a product; returns the changed fields (audited when anything changed)."""
+    if product.is_archived:
+        raise Conflict("Archived products cannot be edited; restore it first.")
+    before = product_snapshot(product)
+    _apply(product, _clean_product(data, product))
+    db.session.flush()
+    changes = changed_fields(before, product_snapshot(product))
+    if changes:
+        audit(
+            "product.updated",
+            product,
+            before={k: v[0] for k, v in changes.items()},
+            after={k: v[1] for k, v in changes.items()},
+            actor=by,
+            summary=f"Changed product {product.sku}",
+        )
+    return changes
+
+
+def archive_product(product: Product, *, by: Any = None) -> None:
+    """Take a product off sale for good, keeping it for old orders and invoices."""
+    if product.is_archived:
+        return
+    product.archived_at = utcnow()
+    product.active = False
+    product.visible_in_portal = False
+    audit(
+        "product.archived",
+        product,
+        after={"archived": True},
+        actor=by,
+        summary=f"Archived product {product.sku}",
+    )
+
+
+def restore_product(product: Product, *, by: Any = None) -> None:
+    """Bring an archived product back (inactive until someone activates it)."""
+    if not product.is_archived:
+        return
+    product.archived_at = None
+    audit(
+        "product.restored",
+        product,
+        after={"archived": False},
+        actor=by,
+        summary=f"Restored product {product.sku}",
+    )
+
+
+def delete_product(product: Product, *, by: Any = None) -> None:
+    """Delete a product that was never sold; sold products must be archived."""
+    if product_has_sales(product):
+        raise Conflict("This product has been sold: archive it instead of deleting it.")
+    audit(
+        "product.deleted",
+        product,
+        before=product_snapshot(product),
+        actor=by,
+        summary=f"Deleted product {product.sku}",
+    )
+    db.session.delete(product)
+
+
+def product_price(product: Product, cycle: str | None) -> Decimal:
+    """The unit price of `product` for `cycle` (None or "one_off" for one-off products)."""
+    if product.kind == ONE_OFF:
+        if cycle not in (None, "one_off", ONE_OFF):
+            raise ValidationFailed({"cycle": "A one-off product has no billing cycle."})
+        return product.one_off_price
+    for price in product.prices:
+        if price.cycle == cycle:
+            return price.amount
+    raise ValidationFailed({"cycle": f"{product.name} is not offered {cycle or 'one-off'}."})
+
+
+def list_products(
+    *,
+    q: str = "",
+    group_id: int | None = None,
+    status: str = "active",
+    cursor: str | None = None,
+    size: int = 25,
+) -> Page:
+    """One page of products by name, filtered by search text, group and status."""
+    stmt = select(Product)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(func.lower(Product.name).like(pattern), func.lower(Product.sku).like(pattern))
+        )
+    if group_id:
+        stmt = stmt.where(Product.group_id == group_id)
+    if status == "active":
+        stmt = stmt.where(Product.archived_at.is_(None))
+    elif status == "archived":
+        stmt = stmt.where(Product.archived_at.is_not(None))
+    return keyset_page(stmt, [Product.name, Product.id], cursor=cursor, size=size)
+
+
+def list_groups() -> list[ProductGroup]:
+    """Every product group, in shelf order."""
+    return list(
+        db.session.scalars(select(ProductGroup).order_by(ProductGroup.position, ProductGroup.name))
+    )
+
+
+def save_group(group: ProductGroup | None, data: dict[str, Any], *, by: Any = None):
+    """Create or rename a product group (audited)."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationFailed({"name": "Enter a name."})
+    clash = db.session.scalar(select(ProductGroup.id).where(ProductGroup.name == name))
+    if clash is not None and (group is None or clash != group.id):
+        raise ValidationFailed({"name": "A group with this name exists."})
+    before = {"name": group.name, "description": group.description} if group else None
+    group = group or ProductGroup()
+    group.name = name
+    group.description = (data.get("description") or "").strip()
+    group.position = int(data.get("position") or 0)
+    db.session.add(group)
+    db.session.flush()
+    audit(
+        "product_group.saved",
+        group,
+        before=before,
+        after={"name": group.name, "description": group.description},
+        actor=by,
+    )
+    return group

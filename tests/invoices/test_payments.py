@@ -1,0 +1,133 @@
+"""Payments, overpayment into credit, account credit, and credit notes."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cloudmanager.core.errors import Conflict, ValidationFailed
+from cloudmanager.invoices.credit_notes import create_credit_note
+from cloudmanager.invoices.payments import credit_balance, record_payment
+from tests.invoices.conftest import line
+
+D = Decimal
+
+
+def pay(invoice, amount, reference="TX-1", method="bank_transfer", by=None, **extra):
+    return record_payment(
+        invoice, {"amount": amount, "method": method, "reference": reference, **extra}, by=by
+    )
+
+
+def test_partial_then_full_payment_changes_the_status(db, make_issued, admin):
+    invoice = make_issued()  # 119.00
+    pay(invoice, "50.00", "TX-1", by=admin)
+    db.session.commit()
+    assert invoice.status == "partially_paid" and invoice.balance == D("69.00")
+    pay(invoice, "69.00", "TX-2", by=admin)
+    db.session.commit()
+    assert invoice.status == "paid" and invoice.balance == D("0.00")
+
+
+def test_the_same_reference_is_refused_the_second_time(db, make_issued, admin):
+    invoice = make_issued()
+    pay(invoice, "10.00", "SEPA-42", by=admin)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        pay(invoice, "10.00", "SEPA-42", by=admin)
+    db.session.rollback()
+    assert invoice.paid_total == D("10.00")
+
+
+def test_a_bank_transfer_needs_a_reference_and_a_positive_amount(make_issued, admin):
+    invoice = make_issued()
+    with pytest.raises(ValidationFailed) as caught:
+        pay(invoice, "0", "", by=admin)
+    assert set(caught.value.errors) == {"amount", "reference"}
+    with pytest.raises(TypeError):
+        pay(invoice, 1.5, "X", by=admin)
+
+
+def test_payments_on_drafts_are_refused(make_draft, admin):
+    with pytest.raises(Conflict):
+        pay(make_draft(), "1.00", by=admin)
+
+
+def test_an_overpayment_becomes_credit_that_pays_another_invoice(db, make_issued, admin):
+    first, second = make_issued(), make_issued(lines=[line(unit_price="10")])  # 119.00, 11.90
+    pay(first, "130.90", "TX-9", by=admin)
+    db.session.commit()
+    assert first.status == "paid" and credit_balance(first.customer_id) == D("11.90")
+    pay(second, "11.90", None, method="account_credit", by=admin)
+    db.session.commit()
+    assert second.status == "paid" and credit_balance(first.customer_id) == D("0.00")
+
+
+def test_account_credit_cannot_be_spent_twice(db, make_issued, admin):
+    invoice = make_issued()
+    with pytest.raises(ValidationFailed):
+        pay(invoice, "1.00", None, method="account_credit", by=admin)
+
+
+def test_a_full_credit_note_settles_an_unpaid_invoice(db, make_issued, admin):
+    invoice = make_issued([line(quantity="2", unit_price="50"), line(unit_price="10")])
+    note = create_credit_note(invoice, {"all": True, "reason": "Cancelled order"}, by=admin)
+    db.session.commit()
+    assert note.number == f"CN-{date.today().year}-00001"
+    assert note.gross_total == invoice.gross_total == D("130.90")
+    assert invoice.balance == D("0.00") and invoice.status == "paid"
+    assert credit_balance(invoice.customer_id) == D("0.00")
+
+
+def test_a_partial_credit_note_on_a_paid_invoice_goes_to_customer_credit(db, make_issued, admin):
+    invoice = make_issued([line(quantity="3", unit_price="10", discount="3")])  # 27 net
+    pay(invoice, invoice.gross_total, "TX-5", by=admin)
+    line_id = invoice.lines[0].id
+    note = create_credit_note(
+        invoice, {"quantities": {line_id: "1"}, "reason": "One server returned"}, by=admin
+    )
+    db.session.commit()
+    assert note.lines[0].discount == D("1.00") and note.net_total == D("9.00")
+    assert note.to_customer_credit == note.gross_total == D("10.71")
+    assert credit_balance(invoice.customer_id) == D("10.71")
+
+
+def test_more_than_is_left_of_a_line_cannot_be_credited(db, make_issued, admin):
+    invoice = make_issued([line(quantity="2")])
+    line_id = invoice.lines[0].id
+    create_credit_note(invoice, {"quantities": {line_id: "1.5"}, "reason": "x"}, by=admin)
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as caught:
+        create_credit_note(invoice, {"quantities": {line_id: "1"}, "reason": "y"}, by=admin)
+    assert f"quantity-{line_id}" in caught.value.errors
+
+
+def test_crediting_the_rest_in_parts_adds_up_to_the_invoice(db, make_issued, admin):
+    invoice = make_issued([line(quantity="3", unit_price="33.3333", discount="0.10")])
+    line_id = invoice.lines[0].id
+    for qty in ("1", "1", "1"):
+        create_credit_note(invoice, {"quantities": {line_id: qty}, "reason": "part"}, by=admin)
+    db.session.commit()
+    assert sum(n.net_total for n in invoice.credit_notes) == invoice.net_total
+    assert sum(n.gross_total for n in invoice.credit_notes) == invoice.gross_total
+    assert invoice.balance == D("0.00")
+
+
+def test_a_voided_invoice_cannot_take_payments_or_credit_notes(db, make_issued, admin):
+    from cloudmanager.invoices.issuing import void_invoice
+
+    invoice = make_issued()
+    void_invoice(invoice, "wrong", by=admin)
+    with pytest.raises(Conflict):
+        pay(invoice, "1.00", by=admin)
+    with pytest.raises(Conflict):
+        create_credit_note(invoice, {"all": True, "reason": "x"}, by=admin)
+
+
+def test_an_invoice_with_payments_cannot_be_voided(db, make_issued, admin):
+    from cloudmanager.invoices.issuing import void_invoice
+
+    invoice = make_issued()
+    pay(invoice, "1.00", by=admin)
+    with pytest.raises(Conflict):
+        void_invoice(invoice, "wrong", by=admin)

@@ -7,6 +7,7 @@ from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.invoices import bp as invoices_bp
+from cloudmanager.orders import bp as orders_bp
 from cloudmanager.products import bp as products_bp
 from cloudmanager.settings import bp as settings_bp
 from cloudmanager.webhooks import bp as webhooks_bp
@@ -20,6 +21,7 @@ BLUEPRINTS = [
     webhooks_bp,
     customers_bp,
     invoices_bp,
+    orders_bp,
     products_bp,
     settings_bp,
 ]

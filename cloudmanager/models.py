@@ -7,3 +7,4 @@ from cloudmanager.products.models import Product, ProductGroup, ProductPrice, Ta
 from cloudmanager.settings.models import EmailTemplate, Setting  # noqa: F401
 import cloudmanager.customers.models  # noqa: F401,E402  (customers, contacts, imports)
 import cloudmanager.invoices.models  # noqa: F401,E402  (invoices, payments, credit notes)
+import cloudmanager.orders.models  # noqa: F401,E402  (orders, services, billing runs)

@@ -47,6 +47,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.edit": frozenset({"admin"}),
     "settings.billing": frozenset({"admin", "accountant"}),
     "webhooks.manage": frozenset({"admin"}),
+    "orders.view": ALL,
+    "orders.edit": frozenset({"admin", "manager", "agent"}),
+    "orders.decide": frozenset({"admin", "manager"}),
+    "orders.override_price": frozenset({"admin", "manager"}),
+    "services.view": ALL,
+    "services.manage": frozenset({"admin", "manager"}),
+    "billing.view": frozenset({"admin", "manager", "accountant"}),
+    "billing.run": frozenset({"admin", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -68,6 +76,14 @@ PERMISSION_LABELS: dict[str, str] = {
     "settings.edit": "Change company, locale, helpdesk, notification and security settings",
     "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
     "webhooks.manage": "Register webhooks and redeliver events",
+    "orders.view": "See orders",
+    "orders.edit": "Create and edit pending orders",
+    "orders.decide": "Accept, cancel or flag orders as fraud",
+    "orders.override_price": "Sell at another price than the catalog's",
+    "services.view": "See services and their history",
+    "services.manage": "Suspend, resume, cancel, terminate and change services",
+    "billing.view": "See billing runs and the renewal preview",
+    "billing.run": "Start a billing run",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -155,6 +171,21 @@ ENDPOINTS: dict[str, str] = {
     "webhooks.update": "webhooks.manage",
     "webhooks.delete": "webhooks.manage",
     "webhooks.redeliver": "webhooks.manage",
+    "orders.index": "orders.view",
+    "orders.new": "orders.edit",
+    "orders.preview": "orders.edit",
+    "orders.detail": "orders.view",
+    "orders.edit": "orders.edit",
+    "orders.accept": "orders.decide",
+    "orders.cancel": "orders.decide",
+    "orders.fraud": "orders.decide",
+    "orders.services": "services.view",
+    "orders.service_detail": "services.view",
+    "orders.service_action": "services.manage",
+    "orders.change_service": "services.manage",
+    "orders.billing_runs": "billing.view",
+    "orders.billing_run_detail": "billing.view",
+    "orders.start_billing_run": "billing.run",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

@@ -11,7 +11,7 @@ twice, because the database refuses a second row for the same period.
 
 import logging
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Callable
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import Conflict, DomainError
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
-from cloudmanager.orders.lifecycle import lock_service, record_event
+from cloudmanager.orders.lifecycle import record_event
 from cloudmanager.orders.models import (
     ACTIVE,
     BillingRun,
@@ -84,8 +84,16 @@ def bill_next_period(service_id: int, *, on: date, until: date, run_id: int | No
     from cloudmanager.invoices.drafts import create_draft
     from cloudmanager.invoices.issuing import issue_invoice
 
-    service = lock_service(service_id)
-    if service.status != ACTIVE or service.cancel_at_period_end or service.next_due_date > until:
+    # SKIP LOCKED: a service another run is billing right now is that run's business.
+    service = db.session.execute(
+        select(Service)
+        .where(Service.id == service_id)
+        .with_for_update(of=Service, skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if service is None or service.status != ACTIVE or service.cancel_at_period_end:
+        return None
+    if service.next_due_date > until:
         return None
     span = period(service.period_anchor, service.cycle, service.periods_billed)
     record = ServiceBillingPeriod(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from cloudmanager.invoices.models import Invoice, InvoiceLine
 from cloudmanager.orders.billing import run_billing
-from cloudmanager.orders.models import BillingRunItem, Service, ServiceBillingPeriod
+from cloudmanager.orders.models import BillingRunItem, ServiceBillingPeriod
 
 
 def renewal_count(db):

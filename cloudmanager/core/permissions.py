@@ -46,6 +46,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.view": frozenset({"admin"}),
     "settings.edit": frozenset({"admin"}),
     "settings.billing": frozenset({"admin", "accountant"}),
+    "invoices.view": ALL,
+    "invoices.edit": frozenset({"admin", "manager", "accountant"}),
+    "invoices.payments": frozenset({"admin", "manager", "accountant"}),
+    "invoices.void": frozenset({"admin", "accountant"}),
+    "invoices.export": frozenset({"admin", "manager", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -66,6 +71,11 @@ PERMISSION_LABELS: dict[str, str] = {
     "settings.view": "See settings and notification email templates",
     "settings.edit": "Change company, locale, helpdesk, notification and security settings",
     "settings.billing": "Change invoicing settings (numbering, terms, reminders)",
+    "invoices.view": "See invoices, payments, credit notes and their PDFs",
+    "invoices.edit": "Create and edit draft invoices, issue them, email them",
+    "invoices.payments": "Record payments and apply customer credit",
+    "invoices.void": "Void invoices and issue credit notes",
+    "invoices.export": "Export invoices as CSV",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -141,6 +151,21 @@ ENDPOINTS: dict[str, str] = {
     "settings.email_template_preview": "settings.view",
     "settings.email_template_preview_html": "settings.view",
     "settings.reset_email_template": "settings.edit",
+    "invoices.index": "invoices.view",
+    "invoices.export": "invoices.export",
+    "invoices.detail": "invoices.view",
+    "invoices.pdf": "invoices.view",
+    "invoices.credit_note_pdf": "invoices.view",
+    "invoices.new": "invoices.edit",
+    "invoices.edit": "invoices.edit",
+    "invoices.preview": "invoices.edit",
+    "invoices.line_row": "invoices.edit",
+    "invoices.delete": "invoices.edit",
+    "invoices.issue": "invoices.edit",
+    "invoices.email": "invoices.edit",
+    "invoices.record_payment": "invoices.payments",
+    "invoices.void": "invoices.void",
+    "invoices.credit_note": "invoices.void",
 }
 
 

@@ -1,11 +1,16 @@
 """The list of blueprints the app mounts; a new domain adds one line here."""
 
+from cloudmanager.api import docs as api_docs_bp
+from cloudmanager.api import tokens_bp as api_tokens_bp
+from cloudmanager.api import v1 as api_v1_bp
 from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.invoices import bp as invoices_bp
 from cloudmanager.products import bp as products_bp
+from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.settings import bp as settings_bp
+from cloudmanager.webhooks import bp as webhooks_bp
 
 BLUEPRINTS = [
     dashboard_bp,
@@ -14,4 +19,9 @@ BLUEPRINTS = [
     invoices_bp,
     products_bp,
     settings_bp,
+    api_v1_bp,
+    api_docs_bp,
+    api_tokens_bp,
+    webhooks_bp,
+    reporting_bp,
 ]

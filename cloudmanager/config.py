@@ -25,6 +25,16 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def database_url(value: str | None) -> str | None:
+    """Use psycopg2 for plain PostgreSQL URLs (SQLAlchemy 2.1 would pick psycopg 3)."""
+    if not value:
+        return value
+    for scheme in ("postgres://", "postgresql://"):
+        if value.startswith(scheme):
+            return "postgresql+psycopg2://" + value[len(scheme) :]
+    return value
+
+
 def default_database_url() -> str:
     """The embedded default: an SQLite file under `instance/`."""
     return f"sqlite:///{INSTANCE_DIR / 'cloudmanager.db'}"
@@ -38,7 +48,7 @@ class Config:
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RQ_QUEUES = ["high", "default", "low"]
@@ -75,6 +85,8 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Refuse webhook targets on private networks (SSRF) unless explicitly allowed.
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 
 class DevelopmentConfig(Config):
@@ -86,6 +98,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
 
 
 class TestConfig(Config):
@@ -98,7 +111,7 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = os.environ.get("SECRET_KEY") or "test-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL") or "memory://"
     STORAGE_DIR = os.environ.get("TEST_STORAGE_DIR", str(INSTANCE_DIR / "test-files"))
@@ -108,6 +121,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     SERVER_NAME = None
     JOB_RETRY_INTERVALS = [0, 0, 0]
+    WEBHOOKS_ALLOW_PRIVATE = True  # tests deliver to a server on 127.0.0.1
     # Cheap hashing keeps the suite fast; production uses argon2's defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -1,7 +1,9 @@
 """Imports every domain's models so metadata (and Alembic) sees all tables."""
 
+from cloudmanager.api.models import ApiToken, IdempotentRequest  # noqa: F401
 from cloudmanager.auth.models import AuditEntry, RecoveryCode, User  # noqa: F401
 from cloudmanager.products.models import Product, ProductGroup, ProductPrice, TaxRate  # noqa: F401
 from cloudmanager.settings.models import EmailTemplate, Setting  # noqa: F401
+from cloudmanager.webhooks.models import Webhook, WebhookDelivery  # noqa: F401
 import cloudmanager.customers.models  # noqa: F401,E402  (customers, contacts, imports)
 import cloudmanager.invoices.models  # noqa: F401,E402  (invoices, payments, credit notes)

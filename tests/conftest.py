@@ -13,6 +13,7 @@ from sqlalchemy import event, text
 
 from cloudmanager import create_app
 from cloudmanager.config import TestConfig
+from cloudmanager.config import database_url as normalize_url
 from cloudmanager.extensions import db as _db
 from cloudmanager.extensions import limiter
 
@@ -22,7 +23,7 @@ pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services"]
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """PostgreSQL from TEST_DATABASE_URL, else an SQLite file for this run."""
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = normalize_url(os.environ.get("TEST_DATABASE_URL"))
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -98,6 +99,7 @@ def app(config_class, _schema):
         _empty_tables()
         invalidate_cache()
         _db.session.remove()
+        _db.engine.dispose()  # each test app has its own pool; don't leak connections
 
 
 @pytest.fixture
@@ -129,6 +131,10 @@ class QueryCounter:
         self.statements.append(statement)
 
     def __enter__(self):
+        from cloudmanager.settings.services import invalidate_cache
+
+        # Every measured request then loads the settings once, whatever ran before.
+        invalidate_cache()
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from cloudmanager import create_app
 from cloudmanager.config import BASE_DIR, TestConfig
-from cloudmanager.core.database import normalize_database_url
+from cloudmanager.config import database_url
 from cloudmanager.extensions import db
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 def fresh_postgres_database():
     """Create an empty database on TEST_DATABASE_URL's server; yields its URL, then drops it."""
-    server_url = make_url(normalize_database_url(os.environ["TEST_DATABASE_URL"]))
+    server_url = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
     name = f"{server_url.database}_mig_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

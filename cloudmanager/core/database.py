@@ -4,24 +4,13 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from cloudmanager.config import database_url
 from cloudmanager.extensions import db
-
-
-def normalize_database_url(url: str) -> str:
-    """Point PostgreSQL URLs at psycopg2, the pinned driver.
-
-    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, which is not
-    installed; hosting platforms still hand out `postgres://`.
-    """
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url.removeprefix(prefix)
-    return url
 
 
 def init_database(app: Flask) -> None:
     """Bind `db`, creating the SQLite folder when the embedded default is used."""
-    uri = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    uri = database_url(app.config["SQLALCHEMY_DATABASE_URI"]) or ""
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
         from pathlib import Path

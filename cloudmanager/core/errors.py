@@ -103,9 +103,11 @@ def handle_http_exception(error: HTTPException) -> BaseResponse:
 def handle_domain_error(error: DomainError) -> BaseResponse:
     """A refused business rule that no view caught."""
     db.session.rollback()
-    extra = {}
+    extra: dict = {}
     if isinstance(error, ValidationFailed):
-        extra["errors"] = error.errors
+        extra["errors"] = [
+            {"field": name, "message": message} for name, message in error.errors.items()
+        ]
     title = {404: "Not Found", 403: "Forbidden", 409: "Conflict"}.get(
         error.status_code, "Bad Request"
     )

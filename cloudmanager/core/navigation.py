@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 
 
@@ -35,8 +35,15 @@ def register_nav(item: NavItem) -> None:
         NAVIGATION.sort(key=lambda entry: entry.order)
 
 
+SECTION_LABELS = {"main": "", "admin": "Administration"}
+
+
 def visible_navigation() -> list[dict]:
-    """Entries the current user may open, with their URLs resolved."""
+    """Entries the current user may open, with their URLs resolved.
+
+    `active` marks the entry of the current page; on a page without its own
+    entry (a customer's detail page) the first entry of the same blueprint.
+    """
     from cloudmanager.core.permissions import can
 
     items = []
@@ -50,6 +57,26 @@ def visible_navigation() -> list[dict]:
                 "url": url_for(item.endpoint),
                 "endpoint": item.endpoint,
                 "section": item.section,
+                "active": False,
             }
         )
+    _mark_active(items, request.endpoint or "")
     return items
+
+
+def _mark_active(items: list[dict], endpoint: str) -> None:
+    exact = [item for item in items if item["endpoint"] == endpoint]
+    blueprint = endpoint.rpartition(".")[0]
+    same = [item for item in items if item["endpoint"].rpartition(".")[0] == blueprint]
+    for item in (exact or same)[:1]:
+        item["active"] = True
+
+
+def navigation_sections() -> list[dict]:
+    """The visible entries grouped by section, sections in the order of their entries."""
+    sections: dict[str, dict] = {}
+    for item in visible_navigation():
+        key = item["section"]
+        label = SECTION_LABELS.get(key, key.replace("_", " ").title())
+        sections.setdefault(key, {"key": key, "label": label, "items": []})["items"].append(item)
+    return list(sections.values())

@@ -51,6 +51,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "invoices.payments": frozenset({"admin", "manager", "accountant"}),
     "invoices.void": frozenset({"admin", "accountant"}),
     "invoices.export": frozenset({"admin", "manager", "accountant"}),
+    "webhooks.manage": frozenset({"admin"}),
+    "reports.view": ALL,
+    "reports.finance": frozenset({"admin", "manager", "accountant"}),
+    "reports.helpdesk": frozenset({"admin", "manager", "agent"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -76,6 +80,10 @@ PERMISSION_LABELS: dict[str, str] = {
     "invoices.payments": "Record payments and apply customer credit",
     "invoices.void": "Void invoices and issue credit notes",
     "invoices.export": "Export invoices as CSV",
+    "webhooks.manage": "Register webhooks and redeliver events",
+    "reports.view": "Open the reports page (each report checks its own permission)",
+    "reports.finance": "Revenue, receivables, MRR and tax reports",
+    "reports.helpdesk": "Helpdesk reports",
 }
 
 ENDPOINTS: dict[str, str] = {
@@ -166,6 +174,26 @@ ENDPOINTS: dict[str, str] = {
     "invoices.record_payment": "invoices.payments",
     "invoices.void": "invoices.void",
     "invoices.credit_note": "invoices.void",
+    "api.openapi_json": PUBLIC,
+    "api.swagger_ui": PUBLIC,
+    "api.redoc": PUBLIC,
+    "api_tokens.index": SIGNED_IN,
+    "api_tokens.create": SIGNED_IN,
+    "api_tokens.revoke": SIGNED_IN,
+    "webhooks.index": "webhooks.manage",
+    "webhooks.create": "webhooks.manage",
+    "webhooks.detail": "webhooks.manage",
+    "webhooks.update": "webhooks.manage",
+    "webhooks.delete": "webhooks.manage",
+    "webhooks.redeliver": "webhooks.manage",
+    "reporting.index": "reports.view",
+    "reporting.show": "reports.view",
+    "reporting.export_csv": "reports.view",
+}
+
+# Every route of a blueprint with one of these prefixes has the given level.
+ENDPOINT_PREFIXES: dict[str, str] = {
+    "api_v1.": API,
 }
 
 
@@ -184,7 +212,12 @@ def required_permission(endpoint: str | None) -> str | None:
     """The access level a route needs; None when the route is not in the matrix."""
     if endpoint is None:
         return PUBLIC  # 404s and 405s: let Flask answer them
-    return ENDPOINTS.get(endpoint)
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    for prefix, level in ENDPOINT_PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return level
+    return None
 
 
 def enforce_permissions():

@@ -2,6 +2,7 @@
 
 from cloudmanager.core.permissions import (
     API,
+    ENDPOINT_PREFIXES,
     ENDPOINTS,
     PERMISSION_LABELS,
     PERMISSIONS,
@@ -38,4 +39,6 @@ def render_permissions_markdown() -> str:
     lines += ["", "## Routes", "", "| route endpoint | needs |", "| --- | --- |"]
     for endpoint, needed in sorted(ENDPOINTS.items()):
         lines.append(f"| `{endpoint}` | {levels.get(needed, f'`{needed}`')} |")
+    for prefix, needed in sorted(ENDPOINT_PREFIXES.items()):
+        lines.append(f"| `{prefix}*` | {levels.get(needed, f'`{needed}`')} |")
     return "\n".join(lines) + "\n"

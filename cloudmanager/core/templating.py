@@ -3,10 +3,11 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
 
 from cloudmanager.core.money import format_money
+from cloudmanager.core.permissions import ROLE_LABELS
 
 
 def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
@@ -17,6 +18,20 @@ def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
 def format_datetime(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
     """A timestamp as `26 Nov 2026 14:05`; empty for None."""
     return value.strftime(fmt) if value else ""
+
+
+def initials(name: str | None) -> str:
+    """Up to two capital letters for an avatar: "Ada Lovelace" -> "AL"."""
+    words = [word for word in (name or "").replace(".", " ").split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def has_endpoint(name: str) -> bool:
+    """True when a route `name` exists (layouts link to blueprints that may be absent)."""
+    return name in current_app.view_functions
 
 
 def htmx_headers() -> str:
@@ -31,10 +46,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(initials, "initials")
     app.add_template_global(htmx_headers)
+    app.add_template_global(has_endpoint)
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:
-        from cloudmanager.core.navigation import visible_navigation
+        from cloudmanager.core.navigation import navigation_sections, visible_navigation
 
-        return {"navigation": visible_navigation}
+        return {"navigation": visible_navigation, "navigation_sections": navigation_sections}

@@ -1,17 +1,29 @@
 """Dashboard, /healthz and the failed-jobs page."""
 
 from flask import jsonify
+from flask_login import current_user
 
 from cloudmanager.core.htmx import render_page
+from cloudmanager.core.permissions import can
+from cloudmanager.core.timeutil import utcnow
 from cloudmanager.dashboard import bp
+from cloudmanager.dashboard.activity import describe_action, recent_activity
+from cloudmanager.dashboard.cards import dashboard_cards
 from cloudmanager.dashboard.health import health_report
 from cloudmanager.infra.queue import failed_jobs
 
 
 @bp.get("/")
 def index():
-    """The staff home page."""
-    return render_page("dashboard/index.html")
+    """The staff home page: figures from every domain, and system health for admins."""
+    return render_page(
+        "dashboard/index.html",
+        dashboard_cards=dashboard_cards(),
+        health=health_report() if can(current_user, "jobs.view") else None,
+        activity=recent_activity() if can(current_user, "audit.view") else None,
+        describe_action=describe_action,
+        today=utcnow(),
+    )
 
 
 @bp.get("/healthz")

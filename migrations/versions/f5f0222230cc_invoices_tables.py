@@ -1,7 +1,7 @@
 """invoices: tables
 
 Revision ID: f5f0222230cc
-Revises: 6b15ea32e573, bc68910b883d
+Revises: 6b15ea32e573, bc68910b883d, ea1fed220eeb
 Create Date: 2026-11-26 06:28:46.974570
 
 """
@@ -13,7 +13,7 @@ import cloudmanager.core.money
 
 # revision identifiers, used by Alembic.
 revision = 'f5f0222230cc'
-down_revision = ('6b15ea32e573', 'bc68910b883d')  # after catalog and customers
+down_revision = ('6b15ea32e573', 'bc68910b883d', 'ea1fed220eeb')  # joins the heads of this branch
 branch_labels = None
 depends_on = None
 

@@ -28,11 +28,15 @@ def test_mail_with_pdf_attachment_arrives_at_a_real_smtp_server(app, smtp_server
 
     assert len(smtp_server.messages) == 1
     received = smtp_server.messages[0]
-    assert received.rcpt_tos == ["new.colleague@example.com", "second@example.com"]
+    # Flask-Mail de-duplicates recipients through a set: their order is not kept.
+    assert sorted(received.rcpt_tos) == ["new.colleague@example.com", "second@example.com"]
     assert received.mail_from == "billing@example.com"
     message = received.message
     assert message["Subject"] == "You are invited to CloudManager"
-    assert message["To"] == "new.colleague@example.com, second@example.com"
+    assert {address.addr_spec for address in message["To"].addresses} == {
+        "new.colleague@example.com",
+        "second@example.com",
+    }
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Hello Nora New," in text
@@ -76,3 +80,25 @@ def test_password_reset_email_states_how_long_the_link_works(app):
     assert "30 minutes" in text and "30 minutes" in html
     assert "https://cm.example.com/reset/abc" in text
     assert "CloudManager Demo GmbH" in text  # the layout's signature, from the settings
+
+
+def test_mail_enqueued_in_a_transaction_is_sent_only_after_commit(app, db, smtp_server):
+    from cloudmanager.infra.queue import enqueue
+
+    app.config["REDIS_URL"] = ""  # inline jobs
+    enqueue(
+        "cloudmanager.infra.mail.send_email_job",
+        "sam@example.com",
+        "Reset your CloudManager password",
+        "password_reset",
+        name="Sam",
+        link="https://cm.example.com/reset/abc",
+        minutes_valid=60,
+    )
+    assert smtp_server.messages == []
+
+    db.session.commit()
+
+    (received,) = smtp_server.messages
+    assert received.message["Subject"] == "Reset your CloudManager password"
+    assert "60 minutes" in received.message.get_body(preferencelist=("plain",)).get_content()

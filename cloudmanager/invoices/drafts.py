@@ -211,7 +211,13 @@ def create_draft(customer: Any, data: dict[str, Any], *, by: Any) -> Invoice:
     )
     db.session.add(invoice)
     _store_lines(invoice, lines)
-    audit("invoice.draft_created", invoice, after=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_created",
+        invoice,
+        after=_summary(invoice),
+        summary=f"Draft created ({len(lines)} lines, {invoice.gross_total} {invoice.currency})",
+        actor=by,
+    )
     return invoice
 
 
@@ -224,14 +230,27 @@ def update_draft(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Invoice:
     invoice.payment_terms_days = terms
     invoice.notes = str(data.get("notes") or "").strip()
     _store_lines(invoice, lines)
-    audit("invoice.draft_saved", invoice, before=before, after=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_saved",
+        invoice,
+        before=before,
+        after=_summary(invoice),
+        summary=f"Draft saved ({len(lines)} lines, {invoice.gross_total} {invoice.currency})",
+        actor=by,
+    )
     return invoice
 
 
 def delete_draft(invoice: Invoice, *, by: Any) -> None:
     """Delete a draft; issued and void invoices are kept forever."""
     ensure_draft(invoice)
-    audit("invoice.draft_deleted", invoice, before=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_deleted",
+        invoice,
+        before=_summary(invoice),
+        summary="Draft deleted",
+        actor=by,
+    )
     db.session.delete(invoice)
 
 

@@ -9,19 +9,21 @@ from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.invoices import bp as invoices_bp
 from cloudmanager.orders import bp as orders_bp
 from cloudmanager.products import bp as products_bp
+from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.settings import bp as settings_bp
 from cloudmanager.webhooks import bp as webhooks_bp
 
 BLUEPRINTS = [
     dashboard_bp,
     auth_bp,
-    api_v1_bp,
-    api_docs_bp,
-    api_tokens_bp,
-    webhooks_bp,
     customers_bp,
     invoices_bp,
     orders_bp,
     products_bp,
     settings_bp,
+    api_v1_bp,
+    api_docs_bp,
+    api_tokens_bp,
+    webhooks_bp,
+    reporting_bp,
 ]

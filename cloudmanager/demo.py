@@ -28,7 +28,14 @@ def seed_users() -> list[str]:
     return [f"users: {len(created)} created ({len(DEMO_USERS)} in the demo)"]
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog]
+def seed_customers() -> list[str]:
+    """Customers, contacts and notes (see `cloudmanager/customers/demo.py`)."""
+    from cloudmanager.customers.demo import seed_customers as seed
+
+    return seed()
+
+
+SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers]
 
 
 def seed() -> list[str]:

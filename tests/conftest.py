@@ -131,6 +131,10 @@ class QueryCounter:
         self.statements.append(statement)
 
     def __enter__(self):
+        from cloudmanager.settings.services import invalidate_cache
+
+        # Every measured request then loads the settings once, whatever ran before.
+        invalidate_cache()
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 

@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(initials, "initials")
     app.add_template_global(htmx_headers)
     app.add_template_global(has_endpoint)
-    app.add_template_global(ROLE_LABELS, "role_labels")
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:

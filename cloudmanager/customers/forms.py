@@ -28,7 +28,9 @@ class BillingForm(FlaskForm):
     postcode = StringField("Postcode", render_kw={"autocomplete": "postal-code"})
     city = StringField("City", render_kw={"autocomplete": "address-level2"})
     country = SelectField("Country", validators=[Marked()], validate_choice=False)
-    currency = SelectField("Currency", choices=[SelectChoice(c) for c in CURRENCIES], validate_choice=False)
+    currency = SelectField(
+        "Currency", choices=[SelectChoice(c) for c in CURRENCIES], validate_choice=False
+    )
     payment_terms_days = StringField(
         "Payment terms (days)", default="14", render_kw={"inputmode": "numeric"}
     )
@@ -43,7 +45,9 @@ class BillingForm(FlaskForm):
 class CustomerForm(BillingForm):
     """Every field of a customer (managers and admins)."""
 
-    kind = SelectField("Kind", choices=[SelectChoice(k, v) for k, v in KINDS.items()], validate_choice=False)
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(k, v) for k, v in KINDS.items()], validate_choice=False
+    )
     name = StringField("Name", validators=[Marked()], render_kw={"autocomplete": "organization"})
     email = StringField(
         "Email",

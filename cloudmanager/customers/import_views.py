@@ -113,7 +113,5 @@ def import_report(batch_id: int):
     return Response(
         batch.error_report or "line,errors\n",
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="import-{batch.id}-rejected.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="import-{batch.id}-rejected.csv"'},
     )

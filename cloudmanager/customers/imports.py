@@ -35,7 +35,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "postcode": ("Postcode", ("postcode", "zip", "postal code", "zip code", "plz")),
     "country": ("Country (ISO code)", ("country", "country code", "iso country")),
     "currency": ("Currency", ("currency",)),
-    "payment_terms_days": ("Payment terms (days)", ("payment terms", "payment_terms_days", "terms")),
+    "payment_terms_days": (
+        "Payment terms (days)",
+        ("payment terms", "payment_terms_days", "terms"),
+    ),
     "tags": ("Tags (comma-separated)", ("tags", "labels")),
     "notes": ("Notes", ("notes", "comment", "comments")),
     "contact_name": ("Contact name", ("contact", "contact name", "contact person")),
@@ -111,6 +114,7 @@ def upload_import(filename: str, data: bytes, *, by: Any) -> ImportBatch:
         file_key=save_private_file(data),
         mapping=guess_mapping(headers),
         total=len(rows),
+        status="uploaded",
         created_by_id=getattr(by, "id", None),
     )
     db.session.add(batch)

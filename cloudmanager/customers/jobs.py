@@ -16,6 +16,7 @@ from cloudmanager.core.timeutil import utcnow
 from cloudmanager.customers.imports import RowResult, batch_rows, error_report_csv, validate_rows
 from cloudmanager.customers.models import Contact, Customer, CustomerTag, ImportBatch
 from cloudmanager.customers.services import reserve_numbers
+from cloudmanager.customers.uploads import delete_private_file
 from cloudmanager.extensions import db
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def run_import(batch_id: int) -> None:
         batch.status = "done"
         batch.finished_at = utcnow()
         db.session.commit()  # the customers and the "done" status, together
+        delete_private_file(batch.file_key)  # the report keeps what is still needed
     except Exception as exc:
         db.session.rollback()
         log.exception("customer import %s failed", batch_id)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cloudmanager.core.countries import country_name
@@ -73,6 +73,19 @@ class Customer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Customer {self.number} {self.name!r}>"
+
+
+# The live search's trigram index exists on PostgreSQL only (the migration creates it
+# too); this covers tables made by create_all in tests and benches.
+TRIGRAM_INDEX_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_customers_search_text_trgm "
+    "ON customers USING gin (search_text gin_trgm_ops)",
+)
+for _statement in TRIGRAM_INDEX_DDL:
+    event.listen(
+        Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
 
 
 class CustomerTag(db.Model):

@@ -112,7 +112,10 @@ def clean_fields(
         elif name == "currency":
             run("currency", lambda v: normalize_currency(v or default_currency()))
         elif name == "payment_terms_days":
-            run("payment_terms_days", lambda v: normalize_payment_terms(14 if v in (None, "") else v))
+            run(
+                "payment_terms_days",
+                lambda v: normalize_payment_terms(14 if v in (None, "") else v),
+            )
         else:
             run(name, lambda v, n=name: _clean_text(v, n))
     return values, errors

@@ -48,7 +48,16 @@ VAT_FORMATS: dict[str, str] = {
     "XI": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}",
 }
 VAT_PATTERNS = {prefix: re.compile(rf"(?:{rx})") for prefix, rx in VAT_FORMATS.items()}
-VAT_EXAMPLES = {"DE": "DE123456789", "FR": "FRXX123456789", "NL": "NL123456789B01"}
+VAT_EXAMPLES = dict(
+    (example[:2], example)
+    for example in (
+        "ATU12345678 BE0123456789 BG123456789 CY12345678X CZ12345678 DE123456789 DK12345678 "
+        "EE123456789 EL123456789 ESX1234567X FI12345678 FRXX123456789 HR12345678901 HU12345678 "
+        "IE1234567WA IT12345678901 LT123456789 LU12345678 LV12345678901 MT12345678 "
+        "NL123456789B01 PL1234567890 PT123456789 RO1234567890 SE123456789001 SI12345678 "
+        "SK1234567890 XI123456789"
+    ).split()
+)
 OTHER_TAX_ID = re.compile(r"[A-Z0-9]{2,30}")
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*\.[^\s]{2,}", re.IGNORECASE)
 
@@ -82,7 +91,9 @@ def normalize_phone(value: str | None, country: str | None = None) -> str:
     try:
         number = phonenumbers.parse(value, (country or None) if not value.startswith("+") else None)
     except phonenumbers.NumberParseException as exc:
-        raise FieldError("Enter the phone number in international format, e.g. +49 30 1234567.") from exc
+        raise FieldError(
+            "Enter the phone number in international format, e.g. +49 30 1234567."
+        ) from exc
     if not phonenumbers.is_valid_number(number):
         raise FieldError("This is not a valid phone number (international format: +49 30 1234567).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -111,13 +122,14 @@ def normalize_vat_id(value: str | None, country: str | None) -> str:
         prefix, raw = vat_prefix(country), vat_prefix(country) + raw
     if prefix in VAT_PATTERNS:
         if not VAT_PATTERNS[prefix].fullmatch(raw[2:]):
-            example = VAT_EXAMPLES.get(prefix, prefix + VAT_FORMATS[prefix].replace("\\d", "9"))
-            raise FieldError(f"This is not a valid {prefix} VAT id (expected like {example}).")
+            raise FieldError(
+                f"This is not a valid {prefix} VAT id (expected like {VAT_EXAMPLES[prefix]})."
+            )
         return raw
     if country in EU_COUNTRIES:
         raise FieldError(
             f"A VAT id in {country} starts with {vat_prefix(country)}, e.g. "
-            f"{VAT_EXAMPLES.get(country, vat_prefix(country) + '…')}."
+            f"{VAT_EXAMPLES[vat_prefix(country)]}."
         )
     if not OTHER_TAX_ID.fullmatch(raw):
         raise FieldError("Use letters and digits only (2 to 30 characters).")

@@ -1,8 +1,11 @@
 """Customer pages: list with live search, export, create, edit, billing, status, delete,
 contacts, notes and the tabs other modules fill in."""
 
+from functools import lru_cache
+
 from flask import Response, abort, flash, request, stream_with_context, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from cloudmanager.core.countries import country_choices
 from cloudmanager.core.errors import ValidationFailed
@@ -42,6 +45,17 @@ def customer_form_data(customer: Customer) -> dict:
     return {**data, "tags": ", ".join(customer.tags)}
 
 
+@lru_cache(maxsize=300)
+def country_options(selected: str) -> Markup:
+    """The <option>s of the country filter (built once per selection, not per request)."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            code, Markup(" selected") if code == selected else "", name
+        )
+        for code, name in country_choices()
+    )
+
+
 @bp.get("/")
 def index():
     """The customer list: live search, filters, sorting, keyset pages."""
@@ -52,7 +66,7 @@ def index():
         page=customer_page(filters),
         filters=filters,
         tags=known_tags(),
-        countries=country_choices(),
+        country_options=country_options(filters.country),
         statuses=STATUSES,
     )
 

@@ -58,7 +58,7 @@ def send_email(
     **context,
 ) -> Message:
     """Render and send one email now (call from a job, not a request)."""
-    recipients = [to] if isinstance(to, str) else list(to)
+    recipients: list[str | tuple[str, str]] = [to] if isinstance(to, str) else list(to)
     text, html = render_email(template, **context)
     message = Message(
         subject=subject,

@@ -32,7 +32,7 @@ def base_url() -> str:
 
 def static_root() -> Path:
     """The app's static folder, resolved."""
-    return Path(current_app.static_folder).resolve()
+    return Path(str(current_app.static_folder)).resolve()
 
 
 def static_file_for(url: str) -> Path:
@@ -47,7 +47,7 @@ def static_file_for(url: str) -> Path:
         ours = urlsplit(base_url())
         if (scheme, parts.netloc.lower()) != (ours.scheme.lower(), ours.netloc.lower()):
             raise FetchRefused(f"refused {url}: only our own static files are fetched")
-        prefix = current_app.static_url_path.rstrip("/") + "/"
+        prefix = (current_app.static_url_path or "/static").rstrip("/") + "/"
         path = unquote(parts.path)
         if not path.startswith(prefix):
             raise FetchRefused(f"refused {url}: not under {prefix}")

@@ -206,15 +206,14 @@ def _accepted(allowed: frozenset[str]) -> str:
 
 
 def _human(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return (
-                f"{size} {unit}"
-                if unit == "bytes"
-                else f"{size:.1f}".removesuffix(".0") + f" {unit}"
-            )
-        size /= 1024
-    return str(size)
+    if size < 1024:
+        return f"{size} bytes"
+    amount = float(size)
+    for unit in ("KB", "MB", "GB"):
+        amount /= 1024
+        if amount < 1024 or unit == "GB":
+            break
+    return f"{amount:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def open_stored(key: str) -> BinaryIO:

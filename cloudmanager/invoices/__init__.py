@@ -13,4 +13,6 @@ def plain_filter(value, min_places: int = 0) -> str:
     return plain_decimal(value, min_places)
 
 
-from cloudmanager.invoices import jobs  # noqa: E402,F401  (registers the reminder run)
+from cloudmanager.invoices import actions, editor, hooks, jobs, views  # noqa: E402,F401
+
+hooks.register()

@@ -26,6 +26,7 @@ from cloudmanager.invoices.calculation import (
     compute_totals,
     parse_quantity,
 )
+from cloudmanager.invoices.events import emit_if_paid
 from cloudmanager.invoices.issuing import lock_invoice
 from cloudmanager.invoices.models import (
     ISSUED,
@@ -198,6 +199,7 @@ def create_credit_note(
         lines=lines,
     )
     db.session.add(note)
+    balance_before = invoice.balance
     invoice.credited_total += applied
     db.session.flush()
     if note.to_customer_credit > 0:
@@ -225,4 +227,5 @@ def create_credit_note(
         actor=by,
     )
     enqueue("cloudmanager.invoices.jobs.render_credit_note_pdf", note.id)
+    emit_if_paid(invoice, balance_before)
     return note

@@ -60,7 +60,8 @@ def _optional_id(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _blank(row: dict[str, Any]) -> bool:
+def is_blank_row(row: dict[str, Any]) -> bool:
+    """True for an editor row the user left empty (it is ignored)."""
     return not any(str(row.get(k) or "").strip() for k in ("description", "quantity", "unit_price"))
 
 
@@ -68,7 +69,7 @@ def parse_lines(rows: list[dict[str, Any]], customer: Any, on: date) -> list[Dra
     """Validate line input (blank rows are skipped); raises ValidationFailed with keyed errors."""
     errors: dict[str, str] = {}
     lines: list[DraftLine] = []
-    rows = [row for row in rows if not _blank(row)]
+    rows = [row for row in rows if not is_blank_row(row)]
     if len(rows) > MAX_LINES:
         raise ValidationFailed({"lines": f"An invoice can have at most {MAX_LINES} lines."})
     for index, row in enumerate(rows):
@@ -115,6 +116,25 @@ def parse_lines(rows: list[dict[str, Any]], customer: Any, on: date) -> list[Dra
 def preview(lines: list[DraftLine]) -> Totals:
     """Totals and tax summary of validated lines (no database writes)."""
     return compute_totals([line.as_input() for line in lines])
+
+
+def preview_rows(customer: Any, rows: list[dict[str, Any]]) -> tuple[Totals, dict[str, str]]:
+    """Totals of the rows that are valid so far, and the errors of the others (for the editor)."""
+    valid: list[DraftLine] = []
+    errors: dict[str, str] = {}
+    if customer is None:
+        return preview([]), {"customer_id": "Choose a customer to see taxes and totals."}
+    for index, row in enumerate(row for row in rows if not is_blank_row(row)):
+        try:
+            valid.extend(parse_lines([row], customer, today()))
+        except ValidationFailed as failed:
+            errors.update(
+                {
+                    key.replace("lines-0-", f"lines-{index}-", 1): msg
+                    for key, msg in failed.errors.items()
+                }
+            )
+    return preview(valid), errors
 
 
 def _terms(value: Any) -> int:
@@ -191,7 +211,13 @@ def create_draft(customer: Any, data: dict[str, Any], *, by: Any) -> Invoice:
     )
     db.session.add(invoice)
     _store_lines(invoice, lines)
-    audit("invoice.draft_created", invoice, after=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_created",
+        invoice,
+        after=_summary(invoice),
+        summary=f"Draft created ({len(lines)} lines, {invoice.gross_total} {invoice.currency})",
+        actor=by,
+    )
     return invoice
 
 
@@ -204,14 +230,27 @@ def update_draft(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Invoice:
     invoice.payment_terms_days = terms
     invoice.notes = str(data.get("notes") or "").strip()
     _store_lines(invoice, lines)
-    audit("invoice.draft_saved", invoice, before=before, after=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_saved",
+        invoice,
+        before=before,
+        after=_summary(invoice),
+        summary=f"Draft saved ({len(lines)} lines, {invoice.gross_total} {invoice.currency})",
+        actor=by,
+    )
     return invoice
 
 
 def delete_draft(invoice: Invoice, *, by: Any) -> None:
     """Delete a draft; issued and void invoices are kept forever."""
     ensure_draft(invoice)
-    audit("invoice.draft_deleted", invoice, before=_summary(invoice), actor=by)
+    audit(
+        "invoice.draft_deleted",
+        invoice,
+        before=_summary(invoice),
+        summary="Draft deleted",
+        actor=by,
+    )
     db.session.delete(invoice)
 
 

@@ -19,6 +19,7 @@ from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
 from cloudmanager.invoices.calculation import LineInput, compute_totals, line_net
 from cloudmanager.invoices.drafts import apply_totals
+from cloudmanager.invoices.events import emit
 from cloudmanager.invoices.models import DRAFT, ISSUED, VOID, Invoice
 from cloudmanager.invoices.numbering import allocate_number
 from cloudmanager.invoices.status import today
@@ -115,6 +116,7 @@ def issue_invoice(invoice: Invoice, *, by: Any, on: date | None = None) -> Invoi
     )
     enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)
     _email_on_issue(invoice, by)
+    emit("invoice.issued", invoice)
     return invoice
 
 
@@ -150,5 +152,6 @@ def void_invoice(invoice: Invoice, reason: str, *, by: Any) -> Invoice:
         summary=f"Voided {invoice.number}",
         actor=by,
     )
+    emit("invoice.voided", invoice, reason=invoice.void_reason)
     enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)
     return invoice

@@ -154,12 +154,14 @@ class InvoiceLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
-    product_id: Mapped[int | None]
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[Decimal] = mapped_column(Money(scale=3))
     unit_price: Mapped[Decimal] = mapped_column(Money(scale=4))
     discount: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
-    tax_rate_id: Mapped[int | None]
+    tax_rate_id: Mapped[int | None] = mapped_column(ForeignKey("tax_rates.id", ondelete="SET NULL"))
     tax_name: Mapped[str] = mapped_column(String(80), default="")
     tax_rate: Mapped[Decimal] = mapped_column(Money(scale=2, precision=5), default=ZERO)
     reverse_charge: Mapped[bool] = mapped_column(default=False)

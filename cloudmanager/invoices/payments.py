@@ -20,6 +20,7 @@ from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
 from cloudmanager.invoices.calculation import AmountError, parse_money
+from cloudmanager.invoices.events import emit, emit_if_paid
 from cloudmanager.invoices.issuing import lock_invoice
 from cloudmanager.invoices.models import ISSUED, PAYMENT_METHODS, CreditEntry, Invoice, Payment
 from cloudmanager.invoices.status import today
@@ -125,6 +126,7 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
             db.session.add(payment)
     except IntegrityError as exc:  # a concurrent post on another invoice won the race
         raise Conflict("This payment is already recorded.", field="reference") from exc
+    balance_before = invoice.balance
     invoice.paid_total += applied
     _ledger_entries(invoice, payment, amount - applied)
     if applied > 0 and invoice.balance <= 0:
@@ -144,6 +146,17 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
         summary=f"Payment of {amount} {invoice.currency} on {invoice.number}",
         actor=by,
     )
+    emit(
+        "payment.recorded",
+        invoice,
+        payment={
+            "id": payment.id,
+            "amount": amount,
+            "method": payment.method,
+            "reference": payment.reference,
+        },
+    )
+    emit_if_paid(invoice, balance_before)
     return payment
 
 

@@ -37,16 +37,27 @@ def test_errors_json_and_static_files_carry_the_headers_too(client, path):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def app_for(base: type[Config], database_url: str):
-    """An app with `base`'s cookie and header settings, on the test database."""
+@pytest.fixture
+def app_for(database_url):
+    """Build an app with a config's cookie and header settings, on the test database."""
+    from cloudmanager.extensions import db
 
-    class Configured(base):
-        SECRET_KEY = "not-the-production-secret"
-        SQLALCHEMY_DATABASE_URI = database_url
-        RATELIMIT_STORAGE_URI = "memory://"
-        REDIS_URL = ""
+    built = []
 
-    return create_app(Configured)
+    def build(base: type[Config]):
+        class Configured(base):
+            SECRET_KEY = "not-the-production-secret"
+            SQLALCHEMY_DATABASE_URI = database_url
+            RATELIMIT_STORAGE_URI = "memory://"
+            REDIS_URL = ""
+
+        built.append(create_app(Configured))
+        return built[-1]
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def session_cookie(app, user) -> str:
@@ -60,8 +71,8 @@ def session_cookie(app, user) -> str:
     return cookie
 
 
-def test_production_cookies_are_secure_httponly_samesite_and_hsts_is_sent(database_url, make_user):
-    app = app_for(Config, database_url)
+def test_production_cookies_are_secure_httponly_samesite_and_hsts_is_sent(app_for, make_user):
+    app = app_for(Config)
     user = make_user("admin")
 
     cookie = session_cookie(app, user)
@@ -73,8 +84,8 @@ def test_production_cookies_are_secure_httponly_samesite_and_hsts_is_sent(databa
         assert client.get("/healthz").headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_development_cookies_work_over_plain_http(database_url, make_user):
-    app = app_for(DevelopmentConfig, database_url)
+def test_development_cookies_work_over_plain_http(app_for, make_user):
+    app = app_for(DevelopmentConfig)
     user = make_user("admin")
 
     cookie = session_cookie(app, user)

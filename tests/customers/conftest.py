@@ -17,7 +17,7 @@ VALID = {
     "country": "DE",
     "currency": "EUR",
     "payment_terms_days": "14",
-    "tags": "vip, reseller",
+    "tags": "reseller",
 }
 
 

@@ -80,3 +80,25 @@ def test_password_reset_email_states_how_long_the_link_works(app):
     assert "30 minutes" in text and "30 minutes" in html
     assert "https://cm.example.com/reset/abc" in text
     assert "CloudManager Demo GmbH" in text  # the layout's signature, from the settings
+
+
+def test_mail_enqueued_in_a_transaction_is_sent_only_after_commit(app, db, smtp_server):
+    from cloudmanager.infra.queue import enqueue
+
+    app.config["REDIS_URL"] = ""  # inline jobs
+    enqueue(
+        "cloudmanager.infra.mail.send_email_job",
+        "sam@example.com",
+        "Reset your CloudManager password",
+        "password_reset",
+        name="Sam",
+        link="https://cm.example.com/reset/abc",
+        minutes_valid=60,
+    )
+    assert smtp_server.messages == []
+
+    db.session.commit()
+
+    (received,) = smtp_server.messages
+    assert received.message["Subject"] == "Reset your CloudManager password"
+    assert "60 minutes" in received.message.get_body(preferencelist=("plain",)).get_content()

@@ -61,3 +61,14 @@ def test_send_sms_refuses_an_empty_body(app):
     with pytest.raises(ValidationFailed) as error:
         sms.send_sms("+4915123456789", "  ")
     assert "body" in error.value.errors
+
+
+def test_sms_job_enqueued_in_a_transaction_runs_after_commit(app, db, caplog):
+    from cloudmanager.infra.queue import enqueue
+
+    app.config["REDIS_URL"] = ""  # inline jobs
+    with caplog.at_level(logging.INFO, logger="cloudmanager.infra.sms"):
+        enqueue("cloudmanager.infra.sms.send_sms_job", "+4915123456789", "Invoice 42 is due")
+        assert "Invoice 42 is due" not in caplog.text
+        db.session.commit()
+    assert "Invoice 42 is due" in caplog.text

@@ -131,3 +131,30 @@ def test_an_invoice_with_payments_cannot_be_voided(db, make_issued, admin):
     pay(invoice, "1.00", by=admin)
     with pytest.raises(Conflict):
         void_invoice(invoice, "wrong", by=admin)
+
+
+def test_issue_payment_and_settlement_are_sent_to_webhooks(db, make_issued, admin, monkeypatch):
+    from sqlalchemy import select
+
+    from cloudmanager.webhooks.models import WebhookDelivery
+    from cloudmanager.webhooks.services import register_webhook
+
+    monkeypatch.setattr("cloudmanager.webhooks.services.enqueue", lambda *a, **k: None)
+    register_webhook(
+        url="https://hooks.example.com/billing",
+        events=["invoice.issued", "invoice.paid", "payment.recorded"],
+        by=admin,
+    )
+    db.session.commit()
+    invoice = make_issued()
+    pay(invoice, "100.00", "W-1", by=admin)
+    pay(invoice, "19.00", "W-2", by=admin)
+    db.session.commit()
+    deliveries = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    assert [d.event for d in deliveries] == [
+        "invoice.issued",
+        "payment.recorded",
+        "payment.recorded",
+        "invoice.paid",
+    ]
+    assert deliveries[-1].payload["data"]["invoice"]["balance"] == "0.00"

@@ -1,0 +1,269 @@
+"""Benchmark the customer list and search pages at 100,000 customers, against a bare reference.
+
+    python bench/customers_list.py                      # SQLite and PostgreSQL
+    python bench/customers_list.py --db sqlite --duration 10
+
+For each database it loads 100,000 customers (executemany on SQLite, COPY on
+PostgreSQL), starts gunicorn on 127.0.0.1 for CloudManager and for a minimal
+Flask reference route (`bench/customers_wsgi.py`), drives both with `wrk`
+(Debian package) for a bounded time, and prints requests/s, latency
+percentiles and each page's throughput as a ratio of the reference (target
+>= 0.6). Only 127.0.0.1 is contacted. The figures belong in docs/performance.md.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VENV_BIN = Path(sys.executable).parent
+SQLITE_PATH = Path("/tmp/cm-bench-customers.db")
+DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_customers"
+SECRET = "bench-only-secret"
+WORDS_A = "Nord Alpen Blue Cloud Data Euro Hansa Iberia Lumen Meridian Nova Orbit Polar Quartz Rhein Sol Terra Vista Atlas Baltic".split()  # noqa: E501
+WORDS_B = "Hosting Systems Logistik Media Consulting Software Networks Labs Digital Analytics Web Solutions Energy Foods Travel Finance Design Studio Retail Bau".split()  # noqa: E501
+FORMS = "GmbH AG SAS SARL B.V. S.r.l. S.L. Oy AB ApS Kft. s.r.o. Ltd OÜ UAB".split()
+COUNTRIES = (
+    "DE AT FR NL BE IT ES PT FI SE DK PL CZ HU RO BG HR SI SK EE LV LT IE GR MT CY LU".split()
+)
+COLUMNS = (
+    "number kind name email phone website vat_id address_line1 address_line2 city postcode "
+    "country currency payment_terms_days status notes search_text created_at updated_at"
+).split()
+
+
+def customer_rows(count: int, seed: int = 2026):
+    """`count` realistic customers as tuples in COLUMNS order (deterministic)."""
+    rnd = random.Random(seed)
+    now = time.strftime("%Y-%m-%d %H:%M:%S")
+    for i in range(1, count + 1):
+        company = rnd.random() < 0.8
+        if company:
+            name = f"{rnd.choice(WORDS_A)} {rnd.choice(WORDS_B)} {rnd.choice(FORMS)} {i}"
+        else:
+            name = f"{rnd.choice(['Anna', 'Jonas', 'Lea', 'Marco', 'Sofia', 'Jan'])} Person {i}"
+        number, email = f"C-{i:06d}", f"customer{i}@example-{i % 997}.eu"
+        vat = f"DE{100000000 + i}" if company else ""
+        contact = f"contact {i} | contact{i}@mail-{i % 89}.eu" if i % 10 == 0 else ""
+        search = " | ".join(p for p in (name, number, email, vat, contact) if p).lower()
+        status = "inactive" if i % 17 == 0 else "active"
+        yield (
+            number, "company" if company else "individual", name, email, "", "", vat,
+            f"Street {i}", "", "City", "10115", rnd.choice(COUNTRIES), "EUR", 14, status, "",
+            search, now, now,
+        )  # fmt: skip
+
+
+def load(url: str, count: int) -> None:
+    """Recreate the schema and load `count` customers, a staff user and some tags."""
+    from sqlalchemy import insert, text
+
+    from cloudmanager import create_app
+    from cloudmanager.customers.models import Customer, CustomerCounter, CustomerTag
+    from cloudmanager.extensions import db
+
+    os.environ["BENCH_DATABASE_URL"] = url
+    from bench.customers_wsgi import BenchConfig
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        if db.engine.dialect.name == "postgresql":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(customer_rows(count))
+            buffer.seek(0)
+            raw = db.engine.raw_connection()
+            try:
+                raw.cursor().copy_expert(
+                    f"COPY customers ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer
+                )
+                raw.commit()
+            finally:
+                raw.close()
+        else:
+            rows = [dict(zip(COLUMNS, row)) for row in customer_rows(count)]
+            for row in rows:
+                row["created_at"] = row["updated_at"] = None
+            with db.engine.begin() as connection:
+                connection.execute(
+                    insert(Customer.__table__).values(created_at=text("CURRENT_TIMESTAMP"),
+                                                      updated_at=text("CURRENT_TIMESTAMP")),
+                    [{k: v for k, v in r.items() if k not in ("created_at", "updated_at")} for r in rows],
+                )  # fmt: skip
+        tags = [
+            {"customer_id": i, "tag": "vip" if i % 2 else "reseller"}
+            for i in range(1, count + 1, 7)
+        ]
+        db.session.execute(insert(CustomerTag), tags)
+        db.session.add(CustomerCounter(id=1, last_number=count))
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        print(f"  loaded {count:,} customers in {time.perf_counter() - started:.1f}s")
+    return None
+
+
+def session_cookie(url: str) -> str:
+    """A signed session cookie of a fresh admin (the sign-in pages are not measured)."""
+    from cloudmanager import create_app
+    from cloudmanager.auth.services import create_user
+    from cloudmanager.extensions import db
+
+    os.environ["BENCH_DATABASE_URL"] = url
+    from bench.customers_wsgi import BenchConfig
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        user = create_user(email="bench@example.com", name="Bench", role="admin", password=None)
+        db.session.commit()
+        serializer = app.session_interface.get_signing_serializer(app)
+        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+        return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+
+
+def start_gunicorn(url: str, which: str, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port` serving `which` (cloudmanager or reference)."""
+    env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_APP": which, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "bench.customers_wsgi:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/app.css", timeout=1)
+            return process
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP answer: the server is up
+                return process
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"gunicorn for {which} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a gunicorn started here (by its own pid)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def run_wrk(url: str, cookie: str, duration: int, connections: int, threads: int) -> dict:
+    """requests/s and latency percentiles (ms) of `url` under wrk."""
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+         "--latency", "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, timeout=duration + 60, check=True,
+    ).stdout  # fmt: skip
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct in ("50", "75", "90", "99"):
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        value, unit = float(match.group(1)), match.group(2)
+        result[f"p{pct}"] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non2xx"] = int(errors.group(1)) if errors else 0
+    return result
+
+
+PAGES = [
+    ("reference: 50-row keyset table", "reference", "/reference"),
+    ("customer list (50 rows)", "cloudmanager", "/customers/?size=50"),
+    ("list, page 2 000 via cursor", "cloudmanager", None),
+    ("search 'cloud' (common term)", "cloudmanager", "/customers/?size=50&q=cloud"),
+    ("search 'customer4242@' (rare)", "cloudmanager", "/customers/?size=50&q=customer4242%40"),
+    ("filter country=FR, status", "cloudmanager", "/customers/?size=50&country=FR&status=active"),
+]
+
+
+def deep_cursor_path(port: int, cookie: str) -> str:
+    """A list URL whose cursor points deep into the table (keyset: same cost)."""
+    from cloudmanager.core.pagination import encode_cursor
+
+    return "/customers/?size=50&cursor=" + encode_cursor(["Nord Hosting GmbH 1", 1])
+
+
+def bench_database(label: str, url: str, args) -> list[tuple[str, dict]]:
+    """Load, serve, measure every page; returns (page label, figures)."""
+    print(f"\n== {label} ==")
+    load(url, args.rows)
+    cookie = session_cookie(url)
+    results = []
+    for which, port in (("reference", args.port), ("cloudmanager", args.port + 1)):
+        process = start_gunicorn(url, which, port, args.workers)
+        try:
+            for page_label, app_name, path in PAGES:
+                if app_name != which:
+                    continue
+                path = path or deep_cursor_path(port, cookie)
+                figures = run_wrk(f"http://127.0.0.1:{port}{path}", cookie, args.duration,
+                                  args.connections, args.threads)  # fmt: skip
+                results.append((page_label, figures))
+                print(f"  {page_label:34} {figures['rps']:8.1f} req/s  p50 {figures['p50']:7.1f} ms"
+                      f"  p99 {figures['p99']:7.1f} ms")  # fmt: skip
+        finally:
+            stop(process)
+    return results
+
+
+def report(all_results: dict[str, list[tuple[str, dict]]], args) -> str:
+    """The figures as a Markdown table with ratios to the reference."""
+    lines = [
+        f"{args.rows:,} customers · gunicorn {args.workers} sync workers · wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration}s · 127.0.0.1",
+        "",
+        "| Database | Page | req/s | p50 ms | p75 ms | p90 ms | p99 ms | ratio to reference |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for database, results in all_results.items():
+        reference = results[0][1]["rps"]
+        for page_label, f in results:
+            lines.append(
+                f"| {database} | {page_label} | {f['rps']:.1f} | {f['p50']:.1f} | {f['p75']:.1f} "
+                f"| {f['p90']:.1f} | {f['p99']:.1f} | {f['rps'] / reference:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse arguments, run the benchmark on each database, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (max 60)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8391)
+    args = parser.parse_args()
+    args.duration = max(1, min(args.duration, 60))
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    results = {}
+    if args.db in ("sqlite", "both"):
+        SQLITE_PATH.unlink(missing_ok=True)
+        results["SQLite"] = bench_database("SQLite", f"sqlite:///{SQLITE_PATH}", args)
+    if args.db in ("postgresql", "both"):
+        results["PostgreSQL"] = bench_database("PostgreSQL", args.postgres_url, args)
+    print("\n" + report(results, args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Invoice pages: the list (filters, sum, CSV), the invoice page, PDF downloads, customer tab."""
+
+from flask import Response, abort, render_template, request, stream_with_context
+from sqlalchemy import select
+
+from cloudmanager.auth.models import AuditEntry
+from cloudmanager.core.htmx import render_page
+from cloudmanager.core.navigation import NavItem, register_nav
+from cloudmanager.core.permissions import can
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.extensions import db
+from cloudmanager.invoices import bp
+from cloudmanager.invoices.documents import document_totals
+from cloudmanager.invoices.models import (
+    STATUS_BADGES,
+    STATUS_LABELS,
+    CreditNote,
+    Invoice,
+    InvoiceDocument,
+    InvoiceEmail,
+)
+from cloudmanager.invoices.payments import credit_balance
+from cloudmanager.invoices.queries import InvoiceFilters, export_csv, invoice_page, list_summary
+
+register_nav(NavItem("Invoices", "receipt", "invoices.index", "invoices.view", order=40))
+
+
+@bp.context_processor
+def invoice_helpers() -> dict:
+    """Permission checks and status labels in the invoice templates."""
+    return {"can": can, "status_labels": STATUS_LABELS, "status_badges": STATUS_BADGES}
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    """The invoice or a 404."""
+    return db.get_or_404(Invoice, invoice_id)
+
+
+@bp.get("/")
+def index():
+    """Invoices with filters, the sum of the filtered set and keyset pages."""
+    from cloudmanager.customers.models import Customer
+
+    filters = InvoiceFilters.from_args(request.args)
+    customer = db.session.get(Customer, filters.customer_id) if filters.customer_id else None
+    return render_page(
+        "invoices/index.html",
+        "invoices/_results.html",
+        filters=filters,
+        page=invoice_page(filters),
+        summary=list_summary(filters),
+        customer=customer,
+    )
+
+
+@bp.get("/export.csv")
+def export():
+    """The filtered invoices as CSV, streamed in keyset chunks."""
+    filters = InvoiceFilters.from_args(request.args)
+    name = f"invoices-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        stream_with_context(export_csv(filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def timeline(invoice: Invoice) -> list[AuditEntry]:
+    """The invoice's audited history, newest first."""
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "invoice", AuditEntry.object_id == str(invoice.id))
+        .order_by(AuditEntry.id.desc())
+        .limit(100)
+    ).all()
+
+
+@bp.get("/<int:invoice_id>")
+def detail(invoice_id: int):
+    """One invoice: lines, totals, payments, credit notes, emails and timeline."""
+    invoice = get_invoice(invoice_id)
+    emails = db.session.scalars(
+        select(InvoiceEmail).where(InvoiceEmail.invoice_id == invoice.id).order_by(InvoiceEmail.id)
+    ).all()
+    pdf = db.session.scalar(
+        select(InvoiceDocument).where(
+            InvoiceDocument.kind == "invoice",
+            InvoiceDocument.object_id == invoice.id,
+            InvoiceDocument.revision == invoice.revision,
+        )
+    )
+    return render_page(
+        "invoices/detail.html",
+        invoice=invoice,
+        totals=document_totals(invoice.lines),
+        emails=emails,
+        pdf=pdf,
+        history=timeline(invoice),
+        credit=credit_balance(invoice.customer_id),
+    )
+
+
+def _send_document(kind: str, object_id: int, revision: int, name: str):
+    from cloudmanager.infra.storage import send_stored
+
+    document = db.session.scalar(
+        select(InvoiceDocument).where(
+            InvoiceDocument.kind == kind,
+            InvoiceDocument.object_id == object_id,
+            InvoiceDocument.revision == revision,
+        )
+    )
+    if document is None:
+        abort(404, "The PDF is still being rendered; try again in a moment.")
+    return send_stored(document.file_key, name, "application/pdf")
+
+
+@bp.get("/<int:invoice_id>/pdf")
+def pdf(invoice_id: int):
+    """Download the PDF of the invoice's current revision."""
+    invoice = get_invoice(invoice_id)
+    if invoice.is_draft:
+        abort(404)
+    return _send_document("invoice", invoice.id, invoice.revision, f"{invoice.number}.pdf")
+
+
+@bp.get("/credit-notes/<int:note_id>/pdf")
+def credit_note_pdf(note_id: int):
+    """Download a credit note's PDF."""
+    note = db.get_or_404(CreditNote, note_id)
+    return _send_document("credit_note", note.id, 1, f"{note.number}.pdf")
+
+
+def customer_tab(customer) -> str:
+    """The "Invoices" tab of the customer page: the latest invoices and the account credit."""
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.customer_id == customer.id)
+        .order_by(Invoice.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "invoices/_customer_tab.html",
+        customer=customer,
+        invoices=invoices,
+        credit=credit_balance(customer.id),
+        can=can,
+        status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
+    )

@@ -1,0 +1,124 @@
+"""The customer list: search (including contacts), filters, sorting, keyset pages, query count."""
+
+import pytest
+
+from cloudmanager.customers.contacts import add_contact
+from cloudmanager.customers.search import CustomerFilters, customer_page
+
+
+def names(**args):
+    page = customer_page(CustomerFilters.from_args(args))
+    return [c.name for c in page.items]
+
+
+@pytest.fixture
+def three(db, make_customer):
+    acme = make_customer(name="Acme Hosting", email="ops@acme.example", vat_id="DE123456789")
+    bolt = make_customer(name="Bolt Networks", email="hi@bolt.example", country="FR", vat_id="")
+    add_contact(bolt, {"name": "Margarete Kühn", "email": "m.kuehn@finance.example"}, by=None)
+    cirrus = make_customer(name="Cirrus Labs", email="team@cirrus.example", tags="vip", vat_id="")
+    db.session.commit()
+    return acme, bolt, cirrus
+
+
+@pytest.mark.parametrize(
+    "term,expected",
+    [
+        ("acme", ["Acme Hosting"]),
+        ("NETWORK", ["Bolt Networks"]),
+        ("C-000003", ["Cirrus Labs"]),
+        ("team@cirrus", ["Cirrus Labs"]),
+        ("DE123456789", ["Acme Hosting"]),
+        ("m.kuehn@finance", ["Bolt Networks"]),
+        ("kühn", ["Bolt Networks"]),
+        ("nothing-like-this", []),
+        ("%", []),
+    ],
+)
+def test_search_matches_name_number_email_vat_and_contacts(three, term, expected):
+    assert names(q=term) == expected
+
+
+def test_filters_by_status_tag_and_country(db, users, three):
+    from cloudmanager.customers.services import set_customer_status
+
+    acme, bolt, cirrus = three
+    set_customer_status(acme, "inactive", by=users["admin"])
+    db.session.commit()
+    assert names(status="inactive") == ["Acme Hosting"]
+    assert names(tag="vip") == ["Cirrus Labs"]
+    assert names(country="fr") == ["Bolt Networks"]
+    assert names(status="active", country="DE") == ["Cirrus Labs"]
+
+
+def test_sorting_by_name_descending(three):
+    assert names(sort="name", dir="desc") == ["Cirrus Labs", "Bolt Networks", "Acme Hosting"]
+
+
+def test_unknown_sort_falls_back_to_name(three):
+    assert names(sort="password_hash") == ["Acme Hosting", "Bolt Networks", "Cirrus Labs"]
+
+
+def test_keyset_pages_cover_every_row_once(db, make_customer):
+    for i in range(7):
+        make_customer(name=f"Same Name {i % 2}")
+    seen, cursor = [], None
+    while True:
+        page = customer_page(CustomerFilters.from_args({"size": 3, "cursor": cursor or ""}))
+        seen += [c.id for c in page.items]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 7
+
+
+def _bulk_customers(db, count):
+    from cloudmanager.customers.models import Customer, CustomerTag
+
+    for i in range(count):
+        customer = Customer(
+            number=f"C-9{i:05d}", name=f"Bulk {i:03d}", email=f"bulk{i}@example.com",
+            country="DE", search_text=f"bulk {i:03d}", tag_rows=[CustomerTag(tag="bulk")],
+        )  # fmt: skip
+        db.session.add(customer)
+    db.session.commit()
+
+
+def _list_queries(client, count_queries, **params):
+    with count_queries() as counter:
+        response = client.get("/customers/", query_string={"size": 100, **params})
+    assert response.status_code == 200
+    return counter.count, response
+
+
+def test_list_page_query_count_is_the_same_for_10_and_100_rows(db, client, login_as, count_queries):
+    login_as("agent")
+    _bulk_customers(db, 10)
+    small, response = _list_queries(client, count_queries)
+    assert response.data.count(b"Bulk 0") == 10
+    _bulk_customers_more(db)
+    large, response = _list_queries(client, count_queries)
+    assert response.data.count(b"Bulk ") >= 100
+    assert small == large
+
+
+def _bulk_customers_more(db):
+    from cloudmanager.customers.models import Customer, CustomerTag
+
+    for i in range(10, 120):
+        db.session.add(
+            Customer(
+                number=f"C-9{i:05d}", name=f"Bulk {i:03d}", email=f"bulk{i}@example.com",
+                country="DE", search_text=f"bulk {i:03d}", tag_rows=[CustomerTag(tag="bulk")],
+            )
+        )  # fmt: skip
+    db.session.commit()
+
+
+def test_search_fragment_query_count_is_constant(db, client, login_as, count_queries):
+    login_as("agent")
+    _bulk_customers(db, 10)
+    small, _ = _list_queries(client, count_queries, q="bulk", tag="bulk")
+    _bulk_customers_more(db)
+    large, _ = _list_queries(client, count_queries, q="bulk", tag="bulk")
+    assert small == large

@@ -1,0 +1,207 @@
+"""The invoice pages: permissions per role, the editor and its preview, actions, list and CSV."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cloudmanager.core.permissions import ENDPOINTS, PERMISSIONS, ROLES
+from cloudmanager.invoices.models import Invoice
+from tests.invoices.conftest import line
+
+
+def invoice_routes(app, invoice_id, note_id):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("invoices."):
+            url = rule.rule.replace("<int:invoice_id>", str(invoice_id))
+            url = url.replace("<int:note_id>", str(note_id))
+            yield rule.endpoint, url, sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_invoice_route_answers_as_the_matrix_says(
+    app, client, login_as, make_issued, admin, role, db
+):
+    from cloudmanager.invoices.credit_notes import create_credit_note
+
+    invoice = make_issued()
+    note = create_credit_note(
+        invoice, {"quantities": {invoice.lines[0].id: "0.5"}, "reason": "x"}, by=admin
+    )
+    db.session.commit()
+    login_as(role)
+    for endpoint, url, methods in invoice_routes(app, invoice.id, note.id):
+        allowed = role in PERMISSIONS[ENDPOINTS[endpoint]]
+        for method in methods:
+            response = client.open(url, method=method, data={})
+            if allowed:
+                assert response.status_code not in (403, 500), (
+                    endpoint,
+                    method,
+                    role,
+                    response.status_code,
+                )
+            else:
+                assert response.status_code == 403, (endpoint, method, role, response.status_code)
+
+
+def test_agents_see_invoices_but_no_edit_buttons(client, login_as, make_issued):
+    invoice = make_issued()
+    login_as("agent")
+    page = client.get(f"/invoices/{invoice.id}").get_data(as_text=True)
+    assert invoice.number in page
+    assert "Record payment" not in page and "Credit note</a>" not in page
+
+
+def post_editor(client, url, rows, **fields):
+    data = dict(fields)
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"lines-{index}-{key}"] = value
+    return client.post(url, data=data)
+
+
+def test_the_preview_recalculates_totals_and_the_tax_summary(client, login_as, customer, vat):
+    login_as("accountant")
+    response = post_editor(
+        client,
+        "/invoices/preview",
+        [
+            line(quantity="2", unit_price="10"),
+            line(unit_price="100", tax_rate_id=str(vat["reduced"].id)),
+        ],
+        customer_id=str(customer.id),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="totals"' in html
+    assert (
+        "120.00 EUR" in html and "3.80 EUR" in html and "7.00 EUR" in html and "130.80 EUR" in html
+    )
+
+
+def test_a_new_draft_with_a_bad_line_shows_the_error_next_to_the_field(
+    client, login_as, customer, db
+):
+    login_as("manager")
+    response = post_editor(
+        client, "/invoices/new", [line(quantity="1.23456")], customer_id=str(customer.id)
+    )
+    assert response.status_code == 422
+    assert "at most 3 decimals" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invoice.id)) is None
+
+
+def test_create_issue_pay_partially_then_fully(client, login_as, customer, db):
+    login_as("accountant")
+    response = post_editor(
+        client,
+        "/invoices/new",
+        [line(unit_price="200")],
+        customer_id=str(customer.id),
+        payment_terms_days="30",
+    )
+    assert response.status_code == 302
+    invoice = db.session.scalar(select(Invoice))
+    assert invoice.payment_terms_days == 30
+    assert client.post(f"/invoices/{invoice.id}/issue").status_code == 302
+    db.session.refresh(invoice)
+    assert invoice.number and invoice.gross_total == 238
+    pay = {
+        "amount": "100.00",
+        "method": "bank_transfer",
+        "reference": "T-1",
+        "received_on": date.today().isoformat(),
+    }
+    client.post(f"/invoices/{invoice.id}/payments/new", data=pay)
+    db.session.refresh(invoice)
+    assert invoice.status == "partially_paid"
+    again = client.post(f"/invoices/{invoice.id}/payments/new", data=pay)
+    assert again.status_code == 422 and "already recorded" in again.get_data(as_text=True)
+    client.post(
+        f"/invoices/{invoice.id}/payments/new", data={**pay, "amount": "138.00", "reference": "T-2"}
+    )
+    db.session.refresh(invoice)
+    assert invoice.status == "paid"
+    page = client.get(f"/invoices/{invoice.id}").get_data(as_text=True)
+    assert "Paid" in page and "T-2" in page
+    pdf = client.get(f"/invoices/{invoice.id}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+
+
+def test_an_issued_invoice_cannot_be_edited_through_the_editor(client, login_as, make_issued):
+    invoice = make_issued()
+    login_as("admin")
+    response = post_editor(client, f"/invoices/{invoice.id}/edit", [line(unit_price="1")])
+    assert response.status_code == 302
+    assert invoice.gross_total == 119
+
+
+def test_a_line_from_a_product_is_prefilled(client, login_as, db, vat, admin):
+    from cloudmanager.products.services import create_product
+
+    product = create_product(
+        {
+            "sku": "SETUP",
+            "name": "Setup service",
+            "kind": "one_off",
+            "currency": "EUR",
+            "one_off_price": "120",
+            "tax_rate_id": str(vat["standard"].id),
+        },
+        by=admin,
+    )
+    db.session.commit()
+    login_as("admin")
+    html = client.get(f"/invoices/line?product={product.id}:one-off&index=3").get_data(as_text=True)
+    assert (
+        "Setup service (one-off)" in html
+        and 'value="120' in html
+        and 'name="lines-3-unit_price"' in html
+    )
+
+
+def test_the_list_filters_sums_and_exports(client, login_as, make_issued, db, admin):
+    from cloudmanager.invoices.payments import record_payment
+
+    old = make_issued(on=date.today() - timedelta(days=40))
+    paid = make_issued(lines=[line(unit_price="10")])
+    record_payment(paid, {"amount": "11.90", "method": "cash"}, by=admin)
+    db.session.commit()
+    login_as("accountant")
+    overdue = client.get("/invoices/?overdue=1").get_data(as_text=True)
+    assert old.number in overdue and paid.number not in overdue
+    everything = client.get("/invoices/").get_data(as_text=True)
+    assert "130.90 EUR" in everything and "119.00 EUR" in everything  # invoiced / still owed
+    csv = client.get("/invoices/export.csv?status=paid").get_data(as_text=True)
+    assert (
+        csv.splitlines()[0].startswith("number,status")
+        and paid.number in csv
+        and old.number not in csv
+    )
+
+
+def test_the_list_runs_the_same_number_of_queries_for_10_and_100_rows(
+    client, login_as, customer, db, count_queries
+):
+    login_as("agent")
+    for _ in range(100):
+        db.session.add(Invoice(customer_id=customer.id, state="draft", currency="EUR"))
+    db.session.commit()
+
+    def queries(size):
+        with count_queries() as counter:
+            response = client.get(f"/invoices/?size={size}")
+        assert response.status_code == 200
+        assert len(re.findall(r"/invoices/\d+\"", response.get_data(as_text=True))) == size
+        return counter.count
+
+    queries(10)  # warm the settings cache, as any earlier request would have
+    assert queries(10) == queries(100)
+
+
+def test_the_customer_page_shows_an_invoices_tab(client, login_as, make_issued):
+    invoice = make_issued()
+    login_as("agent")
+    html = client.get(f"/customers/{invoice.customer_id}/tabs/invoices").get_data(as_text=True)
+    assert invoice.number in html

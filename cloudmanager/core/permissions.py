@@ -208,6 +208,7 @@ ENDPOINTS: dict[str, str] = {
     "orders.index": "orders.view",
     "orders.new": "orders.edit",
     "orders.preview": "orders.edit",
+    "orders.line_row": "orders.edit",
     "orders.detail": "orders.view",
     "orders.edit": "orders.edit",
     "orders.accept": "orders.decide",

@@ -31,3 +31,13 @@ def _today():
     from cloudmanager.core.timeutil import utcnow
 
     return utcnow().date()
+
+
+def customer_order_count(customer: Any) -> str | None:
+    """ "2 orders" when the customer has orders (so it is deactivated, not deleted)."""
+    from sqlalchemy import func
+
+    from cloudmanager.orders.models import Order
+
+    count = db.session.scalar(select(func.count(Order.id)).where(Order.customer_id == customer.id))
+    return f"{count} order{'s' if count != 1 else ''}" if count else None

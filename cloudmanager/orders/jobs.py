@@ -12,11 +12,11 @@ log = logging.getLogger(__name__)
 register_periodic("billing-run", 3600, "cloudmanager.orders.jobs.billing_run")
 
 
-def billing_run() -> int:
-    """The periodic billing run for today (hourly: harmless, each period is billed once)."""
+def billing_run(trigger: str = "schedule") -> int:
+    """The billing run for today (hourly is harmless: each period is billed once)."""
     from cloudmanager.orders.billing import run_billing
 
-    return run_billing(trigger="schedule").id
+    return run_billing(trigger=trigger).id
 
 
 def send_service_notification(row_id: int) -> bool:

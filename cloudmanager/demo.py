@@ -35,7 +35,14 @@ def seed_customers() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers]
+def seed_orders() -> list[str]:
+    """Orders and services (see `cloudmanager/orders/demo.py`)."""
+    from cloudmanager.orders.demo import seed_orders as seed
+
+    return seed()
+
+
+SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers, seed_orders]
 
 
 def seed() -> list[str]:

@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import Conflict, DomainError
@@ -87,6 +88,7 @@ def bill_next_period(service_id: int, *, on: date, until: date, run_id: int | No
     # SKIP LOCKED: a service another run is billing right now is that run's business.
     service = db.session.execute(
         select(Service)
+        .options(lazyload(Service.product))  # not needed here: saves a join and a query
         .where(Service.id == service_id)
         .with_for_update(of=Service, skip_locked=True)
         .execution_options(populate_existing=True)
@@ -116,6 +118,7 @@ def bill_next_period(service_id: int, *, on: date, until: date, run_id: int | No
     )
     issue_invoice(invoice, by=None, on=on)
     record.invoice_id = invoice.id
+    invoice.renews_until = span.end  # for the run's catch-up loop (not a column)
     service.periods_billed = span.index + 1
     service.next_due_date = span.next_start
     record_event(service, "renewed", invoice_id=invoice.id, note=f"{span.start} – {span.end}")
@@ -130,7 +133,8 @@ def bill_next_period(service_id: int, *, on: date, until: date, run_id: int | No
 
 def record_item(run: BillingRun, service_id: int, outcome: str, **fields) -> None:
     """Note what the run did to one service."""
-    db.session.add(BillingRunItem(run_id=run.id, service_id=service_id, outcome=outcome, **fields))
+    run_id = run.__dict__.get("id") or run.id  # no reload of the run after each commit
+    db.session.add(BillingRunItem(run_id=run_id, service_id=service_id, outcome=outcome, **fields))
 
 
 def each_service(run: BillingRun, ids: list[int], step: Callable[[int], int]) -> int:
@@ -156,15 +160,20 @@ def each_service(run: BillingRun, ids: list[int], step: Callable[[int], int]) ->
 
 
 def _bill_all(run: BillingRun, on: date, until: date) -> int:
+    run_id = run.id
+
     def step(service_id: int) -> int:
         count = 0
         for _ in range(MAX_CATCH_UP):
-            invoice = bill_next_period(service_id, on=on, until=until, run_id=run.id)
+            invoice = bill_next_period(service_id, on=on, until=until, run_id=run_id)
             if invoice is None:
                 break
             record_item(run, service_id, "invoiced", invoice_id=invoice.id)
+            more = invoice.renews_until < until  # another period due: a catch-up
             db.session.commit()
             count += 1
+            if not more:
+                break
         return count
 
     return each_service(run, due_service_ids(until), step)

@@ -245,6 +245,12 @@ def create_order(data: dict[str, Any], *, by: Any, on: date | None = None) -> Or
     db.session.add(order)
     _store(order, lines, on or utcnow().date())
     audit("order.created", order, after=_summary(order), actor=by)
+    from cloudmanager.webhooks.services import emit_event
+
+    emit_event(
+        "order.created",
+        {"id": order.id, "customer_id": customer.id, "gross_total": str(order.gross_total)},
+    )
     return order
 
 

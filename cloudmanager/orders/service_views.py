@@ -48,9 +48,11 @@ def get_service(service_id: int) -> Service:
 
 def _filters() -> dict:
     product = request.args.get("product_id", "")
+    customer = request.args.get("customer_id", "")
     return {
         "status": request.args.get("status", ""),
         "product_id": int(product) if product.isdigit() else None,
+        "customer_id": int(customer) if customer.isdigit() else None,
         "due_before": parse_due(request.args.get("due_before")),
     }
 

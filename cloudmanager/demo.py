@@ -35,7 +35,14 @@ def seed_customers() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers]
+def seed_invoices() -> list[str]:
+    """Invoices in every state (see `cloudmanager/invoices/demo.py`)."""
+    from cloudmanager.invoices.demo import seed_invoices as seed
+
+    return seed()
+
+
+SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers, seed_invoices]
 
 
 def seed() -> list[str]:

@@ -35,6 +35,13 @@ def seed_customers() -> list[str]:
     return seed()
 
 
+def seed_invoices() -> list[str]:
+    """Invoices in every state (see `cloudmanager/invoices/demo.py`)."""
+    from cloudmanager.invoices.demo import seed_invoices as seed
+
+    return seed()
+
+
 def seed_orders() -> list[str]:
     """Orders and services (see `cloudmanager/orders/demo.py`)."""
     from cloudmanager.orders.demo import seed_orders as seed
@@ -42,7 +49,14 @@ def seed_orders() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers, seed_orders]
+SEEDERS = [
+    seed_users,
+    seed_tax_rates,
+    seed_catalog,
+    seed_customers,
+    seed_invoices,
+    seed_orders,
+]
 
 
 def seed() -> list[str]:

@@ -11,12 +11,13 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
+from cloudmanager.core.timeutil import utcnow
+from cloudmanager.invoices.numbering import dialect_insert
 from cloudmanager.invoices.models import ISSUED, VOID, Invoice, InvoiceEmail
 from cloudmanager.invoices.status import today
 
@@ -37,19 +38,25 @@ def queue_invoice_email(
     recipients = recipients_for(invoice)
     if not recipients:
         raise ValidationFailed({"email": "The customer has no email address for invoices."})
-    row = InvoiceEmail(
-        invoice_id=invoice.id,
-        event_key=event_key,
-        kind=kind,
-        recipients=", ".join(recipients),
+    # ON CONFLICT DO NOTHING rather than a savepoint: a duplicate event is not an error,
+    # and the transaction (with whatever else the caller did) stays usable.
+    stmt = (
+        dialect_insert(InvoiceEmail)
+        .values(
+            invoice_id=invoice.id,
+            event_key=event_key,
+            kind=kind,
+            recipients=", ".join(recipients),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["event_key"])
+        .returning(InvoiceEmail.id)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
+    row_id = db.session.execute(stmt).scalar_one_or_none()
+    if row_id is None:
         return None
-    enqueue("cloudmanager.invoices.jobs.send_invoice_email", row.id)
-    return row
+    enqueue("cloudmanager.invoices.jobs.send_invoice_email", row_id)
+    return db.session.get(InvoiceEmail, row_id)
 
 
 def email_invoice_now(invoice: Invoice, *, by: Any) -> InvoiceEmail:

@@ -79,8 +79,13 @@ def _freeze_taxes(invoice: Invoice, on: date) -> None:
     apply_totals(invoice, totals)
 
 
-def issue_invoice(invoice: Invoice, *, by: Any, on: date | None = None) -> Invoice:
-    """Give a draft its number, dates and frozen data; from now on it never changes."""
+def issue_invoice(
+    invoice: Invoice, *, by: Any, on: date | None = None, notify: bool = True
+) -> Invoice:
+    """Give a draft its number, dates and frozen data; from now on it never changes.
+
+    `notify=False` skips the customer email (demo data, imports of old invoices).
+    """
     invoice = lock_invoice(invoice.id)
     if invoice.state != DRAFT:
         raise Conflict(f"Invoice {invoice.display_number} is already issued.")
@@ -115,7 +120,8 @@ def issue_invoice(invoice: Invoice, *, by: Any, on: date | None = None) -> Invoi
         actor=by,
     )
     enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)
-    _email_on_issue(invoice, by)
+    if notify:
+        _email_on_issue(invoice, by)
     emit("invoice.issued", invoice)
     return invoice
 

@@ -11,6 +11,7 @@ on each document table's number is the backstop.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import String, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -59,11 +60,15 @@ def render_number(series: str, sequence: int, on: date) -> str:
     return format_invoice_number(sequence, year=on.year, prefix=get_setting(SERIES[series]))
 
 
+def dialect_insert(entity: Any):
+    """INSERT with ON CONFLICT support for the bound database (PostgreSQL or SQLite)."""
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(entity)
+
+
 def _ensure_counter(series: str, period: str) -> None:
     """Create the counter row if missing, without failing when a concurrent issuer does too."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(NumberCounter).values(series=series, period=period, last_number=0)
+    stmt = dialect_insert(NumberCounter).values(series=series, period=period, last_number=0)
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["series", "period"]))
 
 

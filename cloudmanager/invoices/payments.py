@@ -121,9 +121,9 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
         created_by_id=getattr(by, "id", None),
         **clean,
     )
+    db.session.add(payment)
     try:
-        with db.session.begin_nested():
-            db.session.add(payment)
+        db.session.flush()
     except IntegrityError as exc:  # a concurrent post on another invoice won the race
         raise Conflict("This payment is already recorded.", field="reference") from exc
     balance_before = invoice.balance

@@ -92,7 +92,7 @@ def test_back_office_page_makes_a_token_and_shows_the_secret_once(client, login_
     user = login_as("manager")
     page = client.get("/account/api-tokens/")
     assert page.status_code == 200 and b"customers:write" in page.data
-    assert b"invoices:write" not in page.data  # managers may not write invoices
+    assert b"invoices:write" in page.data  # managers draft and issue invoices (invoices issue)
     response = client.post(
         "/account/api-tokens/",
         data={"name": "Provisioning", "scopes": ["customers:read"], "expires": "30"},

@@ -142,7 +142,7 @@ def test_tabs_show_coming_soon_until_a_module_registers(client, login_as, make_c
     page = client.get(f"/customers/{customer.id}").data
     for key in ("services", "orders", "invoices", "tickets"):
         assert f"/customers/{customer.id}/tabs/{key}".encode() in page
-    assert b"coming soon" in client.get(f"/customers/{customer.id}/tabs/invoices", headers=HX).data
+    assert b"coming soon" in client.get(f"/customers/{customer.id}/tabs/tickets", headers=HX).data
     assert client.get(f"/customers/{customer.id}/tabs/nope").status_code == 404
 
 

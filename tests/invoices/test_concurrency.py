@@ -20,6 +20,13 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_background_jobs(monkeypatch):
+    """PDFs and emails are not under test here: inline jobs would need a second connection
+    per thread and exhaust the pool."""
+    monkeypatch.setattr("cloudmanager.infra.queue.dispatch", lambda job: None)
+
+
 class PlannedFailure(Exception):
     """Raised on purpose after the number was taken."""
 

@@ -7,7 +7,9 @@ from cloudmanager.auth import bp as auth_bp
 from cloudmanager.customers import bp as customers_bp
 from cloudmanager.dashboard import bp as dashboard_bp
 from cloudmanager.invoices import bp as invoices_bp
+from cloudmanager.orders import billing_bp
 from cloudmanager.orders import bp as orders_bp
+from cloudmanager.orders import services_bp
 from cloudmanager.products import bp as products_bp
 from cloudmanager.reporting import bp as reporting_bp
 from cloudmanager.settings import bp as settings_bp
@@ -19,6 +21,8 @@ BLUEPRINTS = [
     customers_bp,
     invoices_bp,
     orders_bp,
+    services_bp,
+    billing_bp,
     products_bp,
     settings_bp,
     api_v1_bp,

@@ -214,13 +214,13 @@ ENDPOINTS: dict[str, str] = {
     "orders.accept": "orders.decide",
     "orders.cancel": "orders.decide",
     "orders.fraud": "orders.decide",
-    "orders.services": "services.view",
-    "orders.service_detail": "services.view",
-    "orders.service_action": "services.manage",
-    "orders.change_service": "services.manage",
-    "orders.billing_runs": "billing.view",
-    "orders.billing_run_detail": "billing.view",
-    "orders.start_billing_run": "billing.run",
+    "services.index": "services.view",
+    "services.detail": "services.view",
+    "services.action": "services.manage",
+    "services.change": "services.manage",
+    "billing.runs": "billing.view",
+    "billing.run_detail": "billing.view",
+    "billing.start_run": "billing.run",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

@@ -7,16 +7,16 @@ from flask import Blueprint
 
 from cloudmanager.core.navigation import NavItem, register_nav
 
-bp = Blueprint("orders", __name__, cli_group="billing")
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+services_bp = Blueprint("services", __name__, url_prefix="/services")
+billing_bp = Blueprint("billing", __name__, url_prefix="/billing")
 
 register_nav(NavItem("Orders", "cart", "orders.index", "orders.view", order=20))
-register_nav(NavItem("Services", "hdd-stack", "orders.services", "services.view", order=30))
-register_nav(
-    NavItem("Billing runs", "arrow-repeat", "orders.billing_runs", "billing.view", order=75)
-)
+register_nav(NavItem("Services", "hdd-stack", "services.index", "services.view", order=30))
+register_nav(NavItem("Billing runs", "arrow-repeat", "billing.runs", "billing.view", order=75))
 
 
-@bp.cli.command("run")
+@billing_bp.cli.command("run")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Bill as of this day.")
 def billing_run_command(on) -> None:
     """Run the billing run now (renewals, cancellations, suspensions), as of --date."""

@@ -10,7 +10,7 @@ from cloudmanager.core.pagination import clamp_page_size
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
-from cloudmanager.orders import bp
+from cloudmanager.orders import billing_bp, services_bp
 from cloudmanager.orders import lifecycle as lc
 from cloudmanager.orders.forms import BillingRunForm, ChangeServiceForm, ReasonForm
 from cloudmanager.orders.models import (
@@ -57,8 +57,8 @@ def _filters() -> dict:
     }
 
 
-@bp.get("/services/")
-def services():
+@services_bp.get("/")
+def index():
     """Services filtered by status, product and next due date."""
     from cloudmanager.products.services import list_products
 
@@ -79,8 +79,8 @@ def services():
     )
 
 
-@bp.get("/services/<int:service_id>")
-def service_detail(service_id: int):
+@services_bp.get("/<int:service_id>")
+def detail(service_id: int):
     """A service: status, billing periods with their invoices, history, actions."""
     from cloudmanager.invoices.models import Invoice
     from cloudmanager.products.models import Product
@@ -111,14 +111,14 @@ def service_detail(service_id: int):
     )
 
 
-@bp.post("/services/<int:service_id>/<action>")
-def service_action(service_id: int, action: str):
+@services_bp.post("/<int:service_id>/<action>")
+def action(service_id: int, action: str):
     """Suspend, resume, activate, cancel (now or at period end), keep or terminate."""
     if action not in ACTIONS:
         raise NotFound("There is no such action.")
     service = get_service(service_id)
     form = ReasonForm()
-    target = url_for("orders.service_detail", service_id=service.id)
+    target = url_for("services.detail", service_id=service.id)
     if not form.validate():
         flash("The form expired; try again.", "warning")
         return redirect_to(target)
@@ -137,16 +137,16 @@ def service_action(service_id: int, action: str):
     return redirect_to(target)
 
 
-@bp.post("/services/<int:service_id>/change")
-def change_service(service_id: int):
+@services_bp.post("/<int:service_id>/change")
+def change(service_id: int):
     """Move the service to another plan or quantity, prorated on one invoice."""
-    from cloudmanager.orders.changes import change_service as change
+    from cloudmanager.orders.changes import change_service
 
     service = get_service(service_id)
     form = ChangeServiceForm()
-    target = url_for("orders.service_detail", service_id=service.id)
+    target = url_for("services.detail", service_id=service.id)
     try:
-        result = change(
+        result = change_service(
             service,
             {"product_id": form.product_id.data, "quantity": form.quantity.data},
             by=current_user,
@@ -163,8 +163,8 @@ def change_service(service_id: int):
     return redirect_to(target)
 
 
-@bp.get("/billing/runs")
-def billing_runs():
+@billing_bp.get("/runs")
+def runs():
     """Every billing run (when, created, failed) and a 30-day forecast of renewals."""
     page = list_runs(cursor=request.args.get("cursor"))
     return render_page(
@@ -175,8 +175,8 @@ def billing_runs():
     )
 
 
-@bp.get("/billing/runs/<int:run_id>")
-def billing_run_detail(run_id: int):
+@billing_bp.get("/runs/<int:run_id>")
+def run_detail(run_id: int):
     """What one run did, service by service, with the reason of each failure."""
     run = db.session.get(BillingRun, run_id)
     if run is None:
@@ -190,8 +190,8 @@ def billing_run_detail(run_id: int):
     return render_page("orders/billing_run_detail.html", run=run, items=items)
 
 
-@bp.post("/billing/runs")
-def start_billing_run():
+@billing_bp.post("/runs")
+def start_run():
     """Start a billing run for today in the background."""
     form = BillingRunForm()
     if form.validate():
@@ -201,7 +201,7 @@ def start_billing_run():
         enqueue("cloudmanager.orders.jobs.billing_run", "staff")
         db.session.commit()
         flash("Billing run started; refresh in a moment to see it.", "success")
-    return redirect_to(url_for("orders.billing_runs"))
+    return redirect_to(url_for("billing.runs"))
 
 
 def services_tab(customer) -> str:

@@ -41,7 +41,7 @@ def _customer(value):
     return db.session.get(Customer, int(text)) if text.isdigit() else None
 
 
-@bp.get("/orders/")
+@bp.get("/")
 def index():
     """Orders, newest first, filtered by status."""
     status = request.args.get("status", "")
@@ -57,6 +57,8 @@ def _rows_for(order: Order) -> list[dict]:
     return [
         {
             "product": f"{line.product_id}:{line.cycle or 'one_off'}",
+            "product_id": str(line.product_id),
+            "cycle": line.cycle or "",
             "quantity": str(line.quantity),
             "unit_price": str(line.unit_price) if line.price_overridden else "",
             "discount": str(line.discount) if line.discount else "",
@@ -110,7 +112,7 @@ def _customer_choices(selected):
     return customer_choices(selected)
 
 
-@bp.route("/orders/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 def new():
     """Build an order for a customer (optionally `?customer_id=`)."""
     customer = _customer(request.values.get("customer_id"))
@@ -121,7 +123,7 @@ def new():
     return _editor(form, order_rows(request.form), customer=customer)
 
 
-@bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:order_id>/edit", methods=["GET", "POST"])
 def edit(order_id: int):
     """Change a pending order's lines and notes."""
     order = get_order(order_id)
@@ -139,7 +141,7 @@ def edit(order_id: int):
     return _editor(form, rows, order=order)
 
 
-@bp.post("/orders/preview")
+@bp.post("/preview")
 def preview():
     """The totals of the editor's current lines (no writes)."""
     customer = _customer(request.form.get("customer_id"))
@@ -154,7 +156,7 @@ def preview():
     )
 
 
-@bp.get("/orders/line")
+@bp.get("/line")
 def line_row():
     """A new, empty editor row."""
     index = request.args.get("index", "")
@@ -168,7 +170,7 @@ def line_row():
     )
 
 
-@bp.get("/orders/<int:order_id>")
+@bp.get("/<int:order_id>")
 def detail(order_id: int):
     """An order with its lines, totals, invoice, services and the decisions staff may take."""
     order = get_order(order_id)
@@ -200,7 +202,7 @@ def _decide(order_id: int, action, message: str):
     return redirect_to(url_for("orders.detail", order_id=order.id))
 
 
-@bp.post("/orders/<int:order_id>/accept")
+@bp.post("/<int:order_id>/accept")
 def accept(order_id: int):
     """Accept: invoice, services and stock in one transaction."""
     from cloudmanager.orders.accept import accept_order
@@ -212,7 +214,7 @@ def accept(order_id: int):
     )
 
 
-@bp.post("/orders/<int:order_id>/cancel")
+@bp.post("/<int:order_id>/cancel")
 def cancel(order_id: int):
     """Cancel a pending order."""
     from cloudmanager.orders.orders import cancel_order
@@ -224,7 +226,7 @@ def cancel(order_id: int):
     )
 
 
-@bp.post("/orders/<int:order_id>/fraud")
+@bp.post("/<int:order_id>/fraud")
 def fraud(order_id: int):
     """Flag a pending order as fraud (a reason is required)."""
     from cloudmanager.orders.orders import mark_fraud

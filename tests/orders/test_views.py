@@ -151,3 +151,18 @@ def test_flask_billing_run_bills_as_of_the_given_date(runner, make_service, db):
     result = runner.invoke(args=["billing", "run", "--date", "2026-02-20"])
     assert result.exit_code == 0, result.output
     assert "1 invoices" in result.output
+
+
+def test_editing_a_pending_order_shows_its_lines_and_totals(client, login_as, make_order, server):
+    order = make_order([{"product_id": str(server.id), "cycle": "annual", "quantity": "1"}])
+    login_as("agent")
+    page = client.get(f"/orders/{order.id}/edit").get_data(as_text=True)
+    # 100.00 + 5.00 setup = 105.00 net, 19.95 tax, 124.95 total
+    assert f'value="{server.id}:annual" selected' in page and "124.95" in page
+    assert "Lines with errors" not in page
+
+
+def test_the_services_page_highlights_services_in_the_navigation(client, login_as):
+    login_as("agent")
+    page = client.get("/services/").get_data(as_text=True)
+    assert 'href="/services/" aria-current="page"' in page

@@ -141,3 +141,44 @@ def test_order_lines_refuse_unknown_products_and_cycles(make_order, migration, s
     with pytest.raises(ValidationFailed) as refused:
         make_order([{"product_id": "999999"}, {"product_id": str(server.id), "cycle": "quarterly"}])
     assert set(refused.value.errors) == {"lines-0-product_id", "lines-1-cycle"}
+
+
+def test_order_and_service_emails_are_sent_once_from_the_outbox(
+    db, admin, make_order, server, jobs
+):
+    from cloudmanager.orders.accept import accept_order
+    from cloudmanager.orders.jobs import send_service_notification
+    from cloudmanager.orders.lifecycle import activate_service, suspend_service
+    from cloudmanager.orders.models import ServiceNotification
+
+    order = make_order([{"product_id": str(server.id), "cycle": "monthly"}])
+    accept_order(order, by=admin)
+    service = db.session.scalar(select(Service))
+    activate_service(service, by=admin)
+    suspend_service(service, by=admin, note="Abuse")
+    db.session.commit()
+    rows = db.session.scalars(select(ServiceNotification).order_by(ServiceNotification.id)).all()
+    assert [row.event for row in rows] == [
+        "order_confirmation",
+        "service_activated",
+        "service_suspended",
+    ]
+    for row in rows:
+        assert send_service_notification(row.id) is True
+        assert send_service_notification(row.id) is False
+    assert all(row.sent_at is not None for row in rows)
+
+
+def test_orders_list_runs_a_constant_number_of_queries(
+    client, login_as, make_order, server, count_queries
+):
+    login_as("agent")
+    make_order([{"product_id": str(server.id), "cycle": "monthly"}])
+    client.get("/orders/")
+    with count_queries() as few:
+        client.get("/orders/")
+    for _ in range(6):
+        make_order([{"product_id": str(server.id), "cycle": "monthly"}])
+    with count_queries() as many:
+        page = client.get("/orders/").get_data(as_text=True)
+    assert many.count == few.count and page.count("ORD-") >= 7

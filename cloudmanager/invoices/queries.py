@@ -107,28 +107,46 @@ def invoice_page(filters: InvoiceFilters) -> Page:
     )
 
 
+SUM_LIMIT = 10_000
+
+
 @dataclass
 class ListSummary:
-    """Count and sums of the whole filtered set (not just the page)."""
+    """Count and sums of the filtered set (not just the page), up to SUM_LIMIT invoices."""
 
     count: int
     gross: Any
     balance: Any
 
+    @property
+    def capped(self) -> bool:
+        """True when more than SUM_LIMIT invoices match: the sums are not shown then."""
+        return self.count > SUM_LIMIT
+
 
 def list_summary(filters: InvoiceFilters) -> ListSummary:
-    """How many invoices match and what they add up to (void ones count for nothing)."""
-    stmt = filtered_invoices(
-        filters,
-        select(
-            func.count(Invoice.id),
-            func.sum(Invoice.gross_total).filter(Invoice.state != "void"),
-            func.sum(Invoice.gross_total - Invoice.paid_total - Invoice.credited_total).filter(
-                Invoice.state == "issued"
-            ),
-        ).select_from(Invoice),
+    """How many invoices match and what they add up to (void ones count for nothing).
+
+    The scan stops after SUM_LIMIT + 1 rows, so the cost is bounded at any table
+    size; a larger set asks for narrower filters instead of summing a million rows
+    on every page view.
+    """
+    columns = (
+        Invoice.id,
+        Invoice.state,
+        Invoice.gross_total,
+        Invoice.paid_total,
+        Invoice.credited_total,
     )
-    count, gross, balance = db.session.execute(stmt).one()
+    matching = filtered_invoices(filters, select(*columns)).limit(SUM_LIMIT + 1).subquery()
+    open_amount = matching.c.gross_total - matching.c.paid_total - matching.c.credited_total
+    count, gross, balance = db.session.execute(
+        select(
+            func.count(matching.c.id),
+            func.sum(matching.c.gross_total).filter(matching.c.state != "void"),
+            func.sum(open_amount).filter(matching.c.state == "issued"),
+        )
+    ).one()
     return ListSummary(count, gross or ZERO, balance or ZERO)
 
 

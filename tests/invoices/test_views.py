@@ -205,3 +205,17 @@ def test_the_customer_page_shows_an_invoices_tab(client, login_as, make_issued):
     login_as("agent")
     html = client.get(f"/customers/{invoice.customer_id}/tabs/invoices").get_data(as_text=True)
     assert invoice.number in html
+
+
+def test_sums_stop_at_the_limit_and_ask_for_narrower_filters(
+    client, login_as, customer, db, monkeypatch
+):
+    monkeypatch.setattr("cloudmanager.invoices.queries.SUM_LIMIT", 3)
+    for _ in range(5):
+        db.session.add(Invoice(customer_id=customer.id, state="draft", currency="EUR"))
+    db.session.commit()
+    login_as("agent")
+    html = client.get("/invoices/").get_data(as_text=True)
+    assert "More than 3 invoices match" in html and "Total invoiced" not in html
+    narrow = client.get(f"/invoices/?customer_id={customer.id}&status=void").get_data(as_text=True)
+    assert "Total invoiced" in narrow

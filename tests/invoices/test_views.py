@@ -205,3 +205,29 @@ def test_the_customer_page_shows_an_invoices_tab(client, login_as, make_issued):
     login_as("agent")
     html = client.get(f"/customers/{invoice.customer_id}/tabs/invoices").get_data(as_text=True)
     assert invoice.number in html
+
+
+def test_sums_stop_at_the_limit_and_ask_for_narrower_filters(
+    client, login_as, customer, db, monkeypatch
+):
+    monkeypatch.setattr("cloudmanager.invoices.queries.SUM_LIMIT", 3)
+    for _ in range(5):
+        db.session.add(Invoice(customer_id=customer.id, state="draft", currency="EUR"))
+    db.session.commit()
+    login_as("agent")
+    html = client.get("/invoices/").get_data(as_text=True)
+    assert "More than 3 invoices match" in html and "Total invoiced" not in html
+    narrow = client.get(f"/invoices/?customer_id={customer.id}&status=void").get_data(as_text=True)
+    assert "Total invoiced" in narrow
+
+
+def test_a_date_range_pages_through_every_invoice_once(client, login_as, make_issued):
+    issued = [make_issued(on=date(2026, 3, day)) for day in (1, 2, 2, 3, 5)]
+    login_as("accountant")
+    seen, url = [], "/invoices/?size=2&date_from=2026-03-01&date_to=2026-03-04"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r"INV-2026-\d{5}", html.split('id="invoice-table"')[1])
+        cursor = re.search(r'href="(/invoices/\?[^"]*cursor=[^"]+)"', html)
+        url = cursor.group(1).replace("&amp;", "&") if cursor else None
+    assert sorted(set(seen)) == sorted(i.number for i in issued[:4]) and len(seen) == 4

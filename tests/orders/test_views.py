@@ -166,3 +166,18 @@ def test_the_services_page_highlights_services_in_the_navigation(client, login_a
     login_as("agent")
     page = client.get("/services/").get_data(as_text=True)
     assert 'href="/services/" aria-current="page"' in page
+
+
+def test_an_accountant_starts_a_billing_run_from_the_page(client, login_as, make_service, db, jobs):
+    from cloudmanager.orders.jobs import billing_run
+    from cloudmanager.orders.models import BillingRun
+
+    make_service(on=date.today())
+    login_as("accountant")
+    response = client.post("/billing/runs")
+    assert response.status_code == 302
+    assert ("cloudmanager.orders.jobs.billing_run", ("staff",)) in jobs
+    run = db.session.get(BillingRun, billing_run("staff"))
+    assert run.trigger == "staff" and run.finished_at is not None
+    login_as("manager")
+    assert client.post("/billing/runs").status_code == 403

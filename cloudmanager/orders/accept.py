@@ -14,7 +14,8 @@ from cloudmanager.core.audit import audit
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.orders.models import ACCEPTED, PENDING, Order, Service, ServiceBillingPeriod
-from cloudmanager.orders.orders import ensure_pending, invoice_rows, lock_order, order_totals
+from cloudmanager.orders.orders import ensure_pending, lock_order
+from cloudmanager.orders.pricing import invoice_rows, order_totals
 from cloudmanager.orders.periods import period
 
 

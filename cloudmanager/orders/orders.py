@@ -18,16 +18,9 @@ from cloudmanager.core.money import ZERO
 from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
-from cloudmanager.invoices.calculation import (
-    AmountError,
-    LineInput,
-    Totals,
-    compute_totals,
-    parse_money,
-    parse_unit_price,
-)
-from cloudmanager.invoices.taxes import resolve_tax
+from cloudmanager.invoices.calculation import AmountError, parse_money, parse_unit_price
 from cloudmanager.orders.models import CANCELLED, FRAUD, PENDING, Order, OrderLine
+from cloudmanager.orders.pricing import order_totals
 
 MAX_LINES = 50
 MAX_QUANTITY = 10000
@@ -126,52 +119,6 @@ def parse_order_lines(rows: list[dict[str, Any]], *, by: Any) -> list[ParsedLine
     if errors:
         raise ValidationFailed(errors)
     return [line for line in lines if line is not None]
-
-
-def invoice_rows(line: ParsedLine | OrderLine, *, period_label: str = "") -> list[dict[str, str]]:
-    """The invoice editor rows one order line produces: the item (or first period), its setup fee."""
-    description = line.description + (f", {period_label}" if period_label else "")
-    tax_id = str(line.product.tax_rate_id or "")
-    rows = [
-        {
-            "description": description,
-            "quantity": str(line.quantity),
-            "unit_price": str(line.unit_price),
-            "discount": str(line.discount),
-            "tax_rate_id": tax_id,
-            "product_id": str(line.product.id),
-        }
-    ]
-    if line.setup_fee and line.setup_fee > 0:
-        rows.append(
-            {
-                "description": f"Setup fee: {line.product.name}",
-                "quantity": str(line.quantity),
-                "unit_price": str(line.setup_fee),
-                "discount": "0",
-                "tax_rate_id": tax_id,
-                "product_id": str(line.product.id),
-            }
-        )
-    return rows
-
-
-def order_totals(customer: Any, lines: list[ParsedLine | OrderLine], on: date) -> Totals:
-    """What accepting the order would invoice today, with the customer's tax."""
-    inputs = []
-    for line in lines:
-        tax = resolve_tax(customer, line.product.tax_rate_id, on)
-        for row in invoice_rows(line):
-            inputs.append(
-                LineInput(
-                    Decimal(row["quantity"]),
-                    Decimal(row["unit_price"]),
-                    tax.percent,
-                    Decimal(row["discount"]),
-                    reverse_charge=tax.reverse_charge,
-                )
-            )
-    return compute_totals(inputs)
 
 
 def _customer(data: dict[str, Any]):

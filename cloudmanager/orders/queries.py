@@ -73,7 +73,8 @@ def list_runs(*, cursor=None, size=20) -> Page:
 
 def preview_order(customer: Any, rows: list[dict[str, Any]], *, by: Any, on: date):
     """(totals, errors) of the editor's rows: lines with errors are left out of the totals."""
-    from cloudmanager.orders.orders import order_totals, parse_order_lines
+    from cloudmanager.orders.orders import parse_order_lines
+    from cloudmanager.orders.pricing import order_totals
 
     if customer is None:
         return compute_totals([]), {"customer_id": "Choose a customer to see taxes."}

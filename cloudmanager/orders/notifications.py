@@ -8,10 +8,10 @@ invoices are emailed by the invoices module when they are issued.
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
+from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
+from cloudmanager.invoices.numbering import dialect_insert
 from cloudmanager.orders.models import ServiceNotification
 
 EDITABLE = {"order_confirmation", "service_suspended"}
@@ -30,20 +30,26 @@ def queue_notification(
 
     if event in EDITABLE and not notification_enabled(event):
         return None
-    row = ServiceNotification(
-        event_key=key or f"{event}:{order_id or service_id}",
-        event=event,
-        customer_id=customer_id,
-        order_id=order_id,
-        service_id=service_id,
+    # ON CONFLICT DO NOTHING, not a savepoint: releasing a savepoint would dispatch the
+    # jobs queued so far before the caller's transaction commits.
+    stmt = (
+        dialect_insert(ServiceNotification)
+        .values(
+            event_key=key or f"{event}:{order_id or service_id}",
+            event=event,
+            customer_id=customer_id,
+            order_id=order_id,
+            service_id=service_id,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["event_key"])
+        .returning(ServiceNotification.id)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
+    row_id = db.session.execute(stmt).scalar_one_or_none()
+    if row_id is None:
         return None
-    enqueue("cloudmanager.orders.jobs.send_service_notification", row.id)
-    return row
+    enqueue("cloudmanager.orders.jobs.send_service_notification", row_id)
+    return db.session.get(ServiceNotification, row_id)
 
 
 def _customer_context(customer: Any) -> dict[str, Any]:

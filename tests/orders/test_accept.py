@@ -182,3 +182,13 @@ def test_orders_list_runs_a_constant_number_of_queries(
     with count_queries() as many:
         page = client.get("/orders/").get_data(as_text=True)
     assert many.count == few.count and page.count("ORD-") >= 7
+
+
+def test_an_acceptance_rolled_back_dispatches_no_job(db, admin, make_order, server, jobs):
+    from cloudmanager.orders.accept import accept_order
+
+    order = make_order([{"product_id": str(server.id), "cycle": "monthly"}])
+    jobs.clear()
+    accept_order(order, by=admin)
+    db.session.rollback()
+    assert jobs == []

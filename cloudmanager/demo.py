@@ -49,7 +49,22 @@ def seed_invoices() -> list[str]:
     return seed()
 
 
-SEEDERS = [seed_users, seed_tax_rates, seed_catalog, seed_customers, seed_invoices, seed_helpdesk]
+def seed_orders() -> list[str]:
+    """Orders and services (see `cloudmanager/orders/demo.py`)."""
+    from cloudmanager.orders.demo import seed_orders as seed
+
+    return seed()
+
+
+SEEDERS = [
+    seed_users,
+    seed_tax_rates,
+    seed_catalog,
+    seed_customers,
+    seed_invoices,
+    seed_orders,
+    seed_helpdesk,
+]
 
 
 def seed() -> list[str]:

@@ -59,6 +59,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "invoices.payments": frozenset({"admin", "manager", "accountant"}),
     "invoices.void": frozenset({"admin", "accountant"}),
     "invoices.export": frozenset({"admin", "manager", "accountant"}),
+    "orders.view": ALL,
+    "orders.edit": frozenset({"admin", "manager", "agent"}),
+    "orders.decide": frozenset({"admin", "manager"}),
+    "orders.override_price": frozenset({"admin", "manager"}),
+    "services.view": ALL,
+    "services.manage": frozenset({"admin", "manager"}),
+    "billing.view": frozenset({"admin", "manager", "accountant"}),
+    "billing.run": frozenset({"admin", "accountant"}),
 }
 
 PERMISSION_LABELS: dict[str, str] = {
@@ -92,11 +100,20 @@ PERMISSION_LABELS: dict[str, str] = {
     "invoices.payments": "Record payments and apply customer credit",
     "invoices.void": "Void invoices and issue credit notes",
     "invoices.export": "Export invoices as CSV",
+    "orders.view": "See orders",
+    "orders.edit": "Create and edit pending orders",
+    "orders.decide": "Accept, cancel or flag orders as fraud",
+    "orders.override_price": "Sell at another price than the catalog's",
+    "services.view": "See services and their history",
+    "services.manage": "Suspend, resume, cancel, terminate and change services",
+    "billing.view": "See billing runs and the renewal preview",
+    "billing.run": "Start a billing run",
 }
 
 ENDPOINTS: dict[str, str] = {
     "static": PUBLIC,
     "dashboard.healthz": PUBLIC,
+    "dashboard.favicon": PUBLIC,
     "dashboard.index": "dashboard.view",
     "dashboard.jobs": "jobs.view",
     "auth.login": PUBLIC,
@@ -233,6 +250,22 @@ ENDPOINTS: dict[str, str] = {
     "invoices.credit_note": "invoices.void",
     "invoices.prepare_statement": "invoices.view",
     "invoices.statement_pdf": "invoices.view",
+    "orders.index": "orders.view",
+    "orders.new": "orders.edit",
+    "orders.preview": "orders.edit",
+    "orders.line_row": "orders.edit",
+    "orders.detail": "orders.view",
+    "orders.edit": "orders.edit",
+    "orders.accept": "orders.decide",
+    "orders.cancel": "orders.decide",
+    "orders.fraud": "orders.decide",
+    "services.index": "services.view",
+    "services.detail": "services.view",
+    "services.action": "services.manage",
+    "services.change": "services.manage",
+    "billing.runs": "billing.view",
+    "billing.run_detail": "billing.view",
+    "billing.start_run": "billing.run",
 }
 
 # Every route of a blueprint with one of these prefixes has the given level.

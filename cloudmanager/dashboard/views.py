@@ -39,3 +39,11 @@ def healthz():
 def jobs():
     """Background jobs that failed after their retries, with their errors."""
     return render_page("dashboard/jobs.html", jobs=failed_jobs())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on pages that name no icon (PDFs, JSON)."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)

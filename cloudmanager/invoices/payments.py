@@ -10,7 +10,7 @@ invoices (method "account credit", under a lock on the customer row).
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,16 @@ from cloudmanager.invoices.models import ISSUED, PAYMENT_METHODS, CreditEntry, I
 from cloudmanager.invoices.status import today
 
 NEEDS_REFERENCE = frozenset({"bank_transfer", "card"})
+
+# Called as hook(invoice, by=...) in the payment's transaction when an invoice becomes paid
+# (orders registers one: services start or resume).
+PAID_HOOKS: list[Callable[..., None]] = []
+
+
+def register_paid_hook(hook: Callable[..., None]) -> None:
+    """Run `hook(invoice, by=...)` whenever a payment settles an invoice."""
+    if hook not in PAID_HOOKS:
+        PAID_HOOKS.append(hook)
 
 
 def credit_balance(customer_id: int) -> Decimal:
@@ -119,6 +129,9 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
     balance_before = invoice.balance
     invoice.paid_total += applied
     _ledger_entries(invoice, payment, amount - applied)
+    if applied > 0 and invoice.balance <= 0:
+        for hook in PAID_HOOKS:
+            hook(invoice, by=by)
     audit(
         "invoice.payment_recorded",
         invoice,

@@ -1,0 +1,145 @@
+"""Read-side of orders and services: filtered keyset pages, editor previews, renewal forecast."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.money import ZERO
+from cloudmanager.core.pagination import Page, keyset_page
+from cloudmanager.extensions import db
+from cloudmanager.invoices.calculation import Totals, compute_totals
+from cloudmanager.orders.models import (
+    ACTIVE,
+    ORDER_STATUSES,
+    SERVICE_STATUSES,
+    BillingRun,
+    Order,
+    Service,
+)
+from cloudmanager.orders.periods import period
+
+
+def list_orders(*, status: str = "", customer_id: int | None = None, cursor=None, size=25) -> Page:
+    """Orders, newest first, by status and customer."""
+    stmt = select(Order)
+    if status in ORDER_STATUSES:
+        stmt = stmt.where(Order.status == status)
+    if customer_id:
+        stmt = stmt.where(Order.customer_id == customer_id)
+    return keyset_page(stmt, [Order.id], cursor=cursor, size=size, descending=True)
+
+
+def parse_due(value: Any) -> date | None:
+    """A YYYY-MM-DD filter value, or None when blank or malformed."""
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def list_services(
+    *,
+    status: str = "",
+    product_id: int | None = None,
+    customer_id: int | None = None,
+    due_before: date | None = None,
+    cursor=None,
+    size=25,
+) -> Page:
+    """Services by id (newest first), filtered by status, product, customer and next due date."""
+    stmt = select(Service).options(joinedload(Service.customer), joinedload(Service.product))
+    if status in SERVICE_STATUSES:
+        stmt = stmt.where(Service.status == status)
+    if product_id:
+        stmt = stmt.where(Service.product_id == product_id)
+    if customer_id:
+        stmt = stmt.where(Service.customer_id == customer_id)
+    if due_before:
+        stmt = stmt.where(Service.next_due_date <= due_before)
+    return keyset_page(stmt, [Service.id], cursor=cursor, size=size, descending=True)
+
+
+def list_runs(*, cursor=None, size=20) -> Page:
+    """Billing runs, newest first."""
+    return keyset_page(
+        select(BillingRun), [BillingRun.id], cursor=cursor, size=size, descending=True
+    )
+
+
+def preview_order(customer: Any, rows: list[dict[str, Any]], *, by: Any, on: date):
+    """(totals, errors) of the editor's rows: lines with errors are left out of the totals."""
+    from cloudmanager.orders.orders import parse_order_lines
+    from cloudmanager.orders.pricing import order_totals
+
+    if customer is None:
+        return compute_totals([]), {"customer_id": "Choose a customer to see taxes."}
+    lines, errors = [], {}
+    for index, row in enumerate(rows):
+        try:
+            lines += parse_order_lines([row], by=by)
+        except ValidationFailed as exc:
+            errors.update(
+                {k.replace("lines-0-", f"lines-{index}-"): v for k, v in exc.errors.items()}
+            )
+    try:
+        return order_totals(customer, lines, on), errors
+    except ValueError as exc:
+        return compute_totals([]), {"lines": str(exc)}
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    """What the billing runs of one day will invoice."""
+
+    day: date
+    invoices: int
+    net: Decimal
+
+
+def renewal_forecast(on: date, days: int = 30, limit: int = 20000) -> list[ForecastDay]:
+    """The renewal invoices the runs of the next `days` days will create, per run day."""
+    from cloudmanager.orders.billing import horizon
+
+    lead = (horizon(on) - on).days
+    end = on + timedelta(days=days)
+    rows = db.session.execute(
+        select(
+            Service.period_anchor,
+            Service.cycle,
+            Service.periods_billed,
+            Service.next_due_date,
+            Service.unit_price,
+            Service.quantity,
+            Service.discount,
+        )
+        .where(
+            Service.status == ACTIVE,
+            Service.cancel_at_period_end.is_(False),
+            Service.next_due_date <= end + timedelta(days=lead),
+        )
+        .limit(limit)
+    ).all()
+    per_day: dict[date, list[Decimal]] = {}
+    for anchor, cycle, billed, due, price, quantity, discount in rows:
+        index = billed
+        while True:
+            start = period(anchor, cycle, index).start
+            run_day = max(start - timedelta(days=lead), on)
+            if run_day > end:
+                break
+            per_day.setdefault(run_day, []).append(price * quantity - discount)
+            index += 1
+    return [
+        ForecastDay(day, len(amounts), sum(amounts, ZERO))
+        for day, amounts in sorted(per_day.items())
+    ]
+
+
+def preview_totals_empty() -> Totals:
+    """Totals of no lines (the editor's first render)."""
+    return compute_totals([])

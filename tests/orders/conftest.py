@@ -1,0 +1,157 @@
+"""Factories for orders tests: customers, products, orders, accepted services; jobs captured."""
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+CUSTOMER = {
+    "kind": "company",
+    "name": "Acme Cloud GmbH",
+    "email": "billing@acme.example",
+    "vat_id": "DE123456789",
+    "address_line1": "Hauptstraße 1",
+    "city": "Berlin",
+    "postcode": "10115",
+    "country": "DE",
+    "currency": "EUR",
+    "payment_terms_days": "14",
+}
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """Collect jobs instead of running them (no PDFs or emails in these tests)."""
+    from cloudmanager.infra import queue
+
+    captured = []
+    monkeypatch.setattr(queue, "dispatch", lambda job: captured.append((job.path, job.args)))
+    return captured
+
+
+@pytest.fixture
+def vat(db):
+    """German VAT 19%, the default."""
+    from cloudmanager.products.models import TaxRate
+
+    rate = TaxRate(name="VAT", country="DE", percent=Decimal("19.00"), valid_from=date(2020, 1, 1))
+    rate.is_default = True
+    db.session.add(rate)
+    db.session.commit()
+    return rate
+
+
+@pytest.fixture
+def admin(make_user):
+    """The admin doing the paperwork."""
+    return make_user("admin")
+
+
+@pytest.fixture
+def make_customer(db, admin, vat, jobs):
+    """Create and commit a customer."""
+    from cloudmanager.customers.services import create_customer
+
+    counter = itertools.count(1)
+
+    def factory(**overrides):
+        n = next(counter)
+        data = {**CUSTOMER, "email": f"billing{n}@acme.example", "name": f"Customer {n:04d}"}
+        data.update(overrides)
+        customer = create_customer(data, by=admin)
+        db.session.commit()
+        return customer
+
+    return factory
+
+
+@pytest.fixture
+def customer(make_customer):
+    """One German business customer (reverse charge does not apply: same country)."""
+    return make_customer(name="Acme Cloud GmbH")
+
+
+@pytest.fixture
+def make_product(db, vat):
+    """Create a product: recurring by default (monthly 10.00, annual 100.00)."""
+    from cloudmanager.products.services import create_product
+
+    counter = itertools.count(1)
+
+    def factory(**changes):
+        n = next(counter)
+        data = {
+            "sku": f"P-{n}",
+            "name": f"Cloud Server {n}",
+            "kind": "recurring",
+            "currency": "EUR",
+            "prices": {"monthly": "10.00", "annual": "100.00"},
+            "setup_fee": "0",
+            "support_tier": "basic",
+            "stock": None,
+            "active": True,
+            "visible_in_portal": True,
+        }
+        data.update(changes)
+        product = create_product(data)
+        db.session.commit()
+        return product
+
+    return factory
+
+
+@pytest.fixture
+def server(make_product):
+    """Cloud Server M: monthly 10.00 or annual 100.00, setup fee 5.00."""
+    return make_product(name="Cloud Server M", setup_fee="5.00")
+
+
+@pytest.fixture
+def migration(make_product):
+    """A one-off product: migration service for 50.00."""
+    return make_product(
+        name="Migration", kind="one_off", prices={}, one_off_price="50.00", support_tier=None
+    )
+
+
+@pytest.fixture
+def make_order(db, admin, customer):
+    """Create and commit a pending order: `make_order([{"product_id": …, "cycle": …}])`."""
+    from cloudmanager.orders.orders import create_order
+
+    def factory(lines, for_customer=None, by=None, **data):
+        order = create_order(
+            {"customer_id": str((for_customer or customer).id), "lines": lines, **data},
+            by=by or admin,
+        )
+        db.session.commit()
+        return order
+
+    return factory
+
+
+@pytest.fixture
+def make_service(db, admin, make_order, server):
+    """An accepted, active monthly service starting on `on` (default 2026-01-31)."""
+    from cloudmanager.orders.accept import accept_order
+    from cloudmanager.orders.lifecycle import activate_service
+
+    def factory(on=date(2026, 1, 31), product=None, cycle="monthly", quantity=1, **kw):
+        order = make_order(
+            [{"product_id": str((product or server).id), "cycle": cycle, "quantity": quantity}],
+            **kw,
+        )
+        accept_order(order, by=admin, on=on)
+        db.session.commit()
+        service = order.lines[0]
+        from sqlalchemy import select
+
+        from cloudmanager.orders.models import Service
+
+        service = db.session.scalar(select(Service).where(Service.order_line_id == service.id))
+        activate_service(service, by=admin)
+        db.session.commit()
+        return service
+
+    return factory

@@ -25,6 +25,7 @@ from cloudmanager.settings.services import get_setting
 GENERIC_FAILURE = "The email or password is not right, or the account is locked for a while."
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
+LAST_SEEN_RESOLUTION = 60  # seconds
 
 
 class LoginRefused(DomainError):
@@ -142,5 +143,8 @@ def session_idle_expired() -> bool:
     limit = int(get_setting("security.session_idle_minutes")) * 60
     now = utcnow().timestamp()
     expired = last_seen is not None and now - last_seen > limit
-    session["last_seen"] = now
+    # Rewriting the cookie on every request lets a slow response (a fragment still
+    # loading from the previous page) overwrite a newer session; once a minute is enough.
+    if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+        session["last_seen"] = now
     return expired

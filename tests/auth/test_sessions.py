@@ -91,3 +91,10 @@ def test_session_cookie_is_httponly_and_samesite(client, app, make_user, db):
     if cookie:
         assert cookie["session"]["httponly"]
         assert cookie["session"]["samesite"] == "Lax"
+
+
+def test_the_session_cookie_is_not_rewritten_on_every_request(client, app, make_user, db):
+    signed_in(client, app, make_user, db)
+    client.get("/")
+    response = client.get("/")
+    assert not [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]

@@ -1,5 +1,7 @@
 """Actions on issued invoices: record a payment, void, issue a credit note, email the PDF."""
 
+from typing import Any, Callable
+
 from flask import flash, request, url_for
 from flask_login import current_user
 
@@ -21,6 +23,23 @@ def _back(invoice_id: int):
     return redirect_to(url_for("invoices.detail", invoice_id=invoice_id))
 
 
+def _run(form, invoice_id: int, action: Callable[[], Any], message: Callable[[Any], str]):
+    """Run a form's service call: commit and go back, or show its errors on the form.
+
+    Returns (response, None) on success, or (None, the invoice re-read after the
+    rollback) so the view renders the form again with the errors.
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return None, get_invoice(invoice_id)
+    db.session.commit()
+    flash(message(result), "success")
+    return _back(invoice_id), None
+
+
 @bp.route("/<int:invoice_id>/payments/new", methods=["GET", "POST"], endpoint="record_payment")
 def record_payment_view(invoice_id: int):
     """Record money received (partial, full or more: the excess becomes credit)."""
@@ -37,16 +56,14 @@ def record_payment_view(invoice_id: int):
             "received_on": form.received_on.data,
             "note": form.note.data,
         }
-        try:
-            payment = record_payment(invoice, data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            invoice = get_invoice(invoice_id)
-        else:
-            db.session.commit()
-            flash(f"Payment of {payment.amount} {invoice.currency} recorded.", "success")
-            return _back(invoice_id)
+        response, invoice = _run(
+            form,
+            invoice_id,
+            lambda: record_payment(invoice, data, by=current_user),
+            lambda payment: f"Payment of {payment.amount} {payment.invoice.currency} recorded.",
+        )
+        if response:
+            return response
     return render_page(
         "invoices/payment.html",
         "invoices/_payment_form.html",
@@ -63,16 +80,15 @@ def void(invoice_id: int):
     invoice = get_invoice(invoice_id)
     form = VoidForm()
     if form.validate_on_submit():
-        try:
-            void_invoice(invoice, form.reason.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            invoice = get_invoice(invoice_id)
-        else:
-            db.session.commit()
-            flash(f"Invoice {invoice.number} voided.", "success")
-            return _back(invoice_id)
+        number = invoice.number
+        response, invoice = _run(
+            form,
+            invoice_id,
+            lambda: void_invoice(invoice, form.reason.data, by=current_user),
+            lambda _: f"Invoice {number} voided.",
+        )
+        if response:
+            return response
     return render_page(
         "invoices/void.html",
         "invoices/_void_form.html",
@@ -95,16 +111,14 @@ def credit_note(invoice_id: int):
             "all": request.form.get("all") == "1",
             "quantities": quantities,
         }
-        try:
-            note = create_credit_note(invoice, data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            invoice = get_invoice(invoice_id)
-        else:
-            db.session.commit()
-            flash(f"Credit note {note.number} issued.", "success")
-            return _back(invoice_id)
+        response, invoice = _run(
+            form,
+            invoice_id,
+            lambda: create_credit_note(invoice, data, by=current_user),
+            lambda note: f"Credit note {note.number} issued.",
+        )
+        if response:
+            return response
     return render_page(
         "invoices/credit_note.html",
         "invoices/_credit_note_form.html",

@@ -7,10 +7,15 @@ everything else (other hosts, `file://` outside static, path tricks), so a
 document can never read local files or reach the network. WeasyPrint is
 imported on first use (about a second, once per process; the worker pays it at
 start); call `render_pdf` from jobs, not from requests.
+
+Every PDF gets `static/css/pdf.css`, parsed once per process (re-read when the
+file changes) instead of once per document, and one font configuration per
+process: together about a tenth of a one-page invoice's render time.
 """
 
 import logging
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,6 +24,8 @@ from urllib.request import url2pathname
 from flask import current_app, render_template
 
 log = logging.getLogger(__name__)
+
+STYLESHEETS = ("css/pdf.css",)
 
 
 class FetchRefused(ValueError):
@@ -92,11 +99,32 @@ def url_fetcher():
     return StaticOnlyFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=2)
 
 
+@lru_cache(maxsize=1)
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=8)
+def _parsed_stylesheet(path: Path, modified: float):
+    """A stylesheet parsed by WeasyPrint; `modified` keys the cache to the file's version."""
+    return _weasyprint().CSS(
+        string=path.read_text(encoding="utf-8"), base_url=path.as_uri(), font_config=_font_config()
+    )
+
+
+def stylesheets(names: tuple[str, ...] = STYLESHEETS) -> list[Any]:
+    """The parsed stylesheets under `static/` named by `names`."""
+    paths = [static_root() / name for name in names]
+    return [_parsed_stylesheet(path, path.stat().st_mtime) for path in paths]
+
+
 def render_pdf(html: str, **options: Any) -> bytes:
-    """The PDF of `html`; `options` go to WeasyPrint's `write_pdf` (e.g. pdf_variant)."""
+    """The PDF of `html` styled by pdf.css; `options` go to WeasyPrint's `write_pdf`."""
     weasyprint = _weasyprint()
     document = weasyprint.HTML(string=html, base_url=base_url(), url_fetcher=url_fetcher())
-    return document.write_pdf(**options)
+    return document.write_pdf(stylesheets=stylesheets(), font_config=_font_config(), **options)
 
 
 def render_pdf_template(template: str, **context: Any) -> bytes:

@@ -64,7 +64,14 @@ def epc_qr_data_uri(company: dict[str, Any], amount: Decimal, reference: str) ->
             "",
         ]
     )
-    image = qrcode.make(payload, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4)
+    # A fixed mask skips scoring all eight masks (three quarters of the QR's cost, ~8 ms
+    # per PDF); every reader decodes any mask, the best one only eases poor scans.
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, mask_pattern=0
+    )
+    code.add_data(payload)
+    code.make(fit=True)
+    image = code.make_image()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

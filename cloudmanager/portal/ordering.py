@@ -44,7 +44,13 @@ def catalog(user: Any) -> list[Any]:
         db.session.scalars(
             scoping.catalog_products(user)
             .outerjoin(ProductGroup, ProductGroup.id == Product.group_id)
-            .order_by(ProductGroup.position, ProductGroup.name, Product.name, Product.id)
+            .order_by(
+                ProductGroup.id.is_(None),  # products without a group last, on both databases
+                ProductGroup.position,
+                ProductGroup.name,
+                Product.name,
+                Product.id,
+            )
             .limit(200)
         ).unique()
     )

@@ -155,3 +155,19 @@ def test_the_statement_lists_invoices_and_payments_with_the_running_balance(
     html = client.get("/portal/statement").get_data(as_text=True)
     assert invoice.number in html and "ST-1" in html and "100.00 EUR" in html
     assert "999" not in html and "/portal/statement/pdf" in html
+
+
+def test_an_unpaid_invoice_says_how_to_pay_it(
+    client, db, make_portal_user, portal_login, make_invoice, jobs
+):
+    from cloudmanager.invoices.documents import creditor_reference
+    from cloudmanager.settings.models import Setting
+
+    db.session.add(Setting(key="company.iban", value="DE89370400440532013000"))
+    db.session.commit()
+    user = portal_login(make_portal_user())
+    invoice = make_invoice(user, "100.00")
+    html = client.get(f"/portal/invoices/{invoice.id}").get_data(as_text=True)
+    details = html.split('id="payment-details"', 1)[1].split("</dl>", 1)[0]
+    assert "DE89370400440532013000" in details and "119.00 EUR" in details
+    assert creditor_reference(invoice.number) in details

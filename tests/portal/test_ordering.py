@@ -149,3 +149,21 @@ def test_the_orders_list_shows_the_customers_orders_only(
     portal_login(make_portal_user())
     html = client.get("/portal/orders").get_data(as_text=True)
     assert "No orders yet" in html and "Box of B" not in html
+
+
+def test_the_catalog_is_grouped_by_product_group_with_ungrouped_products_last(
+    client, db, make_portal_user, portal_login, make_product
+):
+    from cloudmanager.products.groups import save_group
+
+    portal_login(make_portal_user())
+    storage = save_group(None, {"name": "Storage", "description": "", "position": 20})
+    servers = save_group(None, {"name": "Cloud servers", "description": "", "position": 10})
+    db.session.commit()
+    make_product(name="Loose item")
+    make_product(name="Block volume", group_id=storage.id)
+    make_product(name="Server XL", group_id=servers.id)
+    html = client.get("/portal/catalog").get_data(as_text=True)
+    order = [html.index(text) for text in ("Cloud servers", "Storage", "Other products")]
+    assert order == sorted(order)
+    assert html.index("Server XL") < html.index("Block volume") < html.index("Loose item")

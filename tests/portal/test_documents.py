@@ -7,7 +7,9 @@ status fragment, and offers the download once the job has stored the file.
 
 import io
 import re
+import time
 
+import pytest
 from pypdf import PdfReader
 
 HX = {"HX-Request": "true"}
@@ -118,3 +120,22 @@ def test_the_customer_downloads_the_account_statement(
     assert invoice.number in text and user.contact.customer.number in text
     page = client.get("/portal/statement").get_data(as_text=True)
     assert 'id="download-pdf-statement-' in page
+
+
+@pytest.mark.worker
+def test_the_real_worker_prepares_the_statement_while_the_portal_polls(
+    client, make_portal_user, portal_login, make_invoice, redis_url
+):
+    user = portal_login(make_portal_user())
+    invoice = make_invoice(user, "100.00")
+    response = client.get("/portal/statement/pdf")  # enqueued to Redis: not there yet
+    assert response.status_code == 202 and "Preparing the PDF" in response.get_data(as_text=True)
+    for attempt in range(2, 120):
+        fragment = client.get(f"/portal/statement/pdf/status?attempt={attempt}", headers=HX)
+        if "Download PDF" in fragment.get_data(as_text=True):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the worker never stored the statement")
+    download = client.get("/portal/statement/pdf")
+    assert download.status_code == 200 and invoice.number in pdf_text(download)

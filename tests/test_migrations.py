@@ -145,3 +145,29 @@ def test_comparison_reports_models_that_migrations_do_not_build(migration_app):
 
     kinds = {diff[0] if isinstance(diff, tuple) else diff[0][0] for diff in differences}
     assert kinds == {"add_table", "modify_type"}
+
+
+def test_the_global_activation_setting_becomes_each_products_choice(migration_app):
+    """649412429bb8: a stored orders.activate_before_payment = true starts every existing
+    product's services on order; the setting's row is gone afterwards."""
+    script = ScriptDirectory(str(BASE_DIR / "migrations"))
+    before = script.get_revision("649412429bb8").down_revision
+    flask_db(migration_app, "upgrade", before)
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO settings (key, value, updated_at) "
+                "VALUES ('orders.activate_before_payment', 'true', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO products (sku, name, description, kind, currency, setup_fee, active, "
+                "visible_in_portal, created_at, updated_at) VALUES ('OLD', 'Old', '', "
+                "'recurring', 'EUR', 0, true, true, '2026-01-01', '2026-01-01')"
+            )
+        )
+    flask_db(migration_app, "upgrade", "649412429bb8")
+    with db.engine.connect() as connection:
+        assert bool(connection.execute(text("SELECT activate_on_order FROM products")).scalar())
+        assert connection.execute(text("SELECT count(*) FROM settings")).scalar() == 0

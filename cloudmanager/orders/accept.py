@@ -3,8 +3,8 @@
 The invoice holds the one-off items, the setup fees and the first period of
 each recurring line; each recurring line becomes one pending service whose
 first period is recorded as billed by that invoice. Services start when the
-invoice is paid (see `hooks`), or at once when the settings say so or
-nothing was to be paid.
+invoice is paid (see `hooks`), or at once when their product says so
+(`Product.activate_on_order`) or nothing was to be paid.
 """
 
 from datetime import date
@@ -66,7 +66,6 @@ def accept_order(order: Order, *, by: Any, on: date | None = None) -> Order:
     """Accept a pending order: invoice, services, stock, history, emails (all or nothing)."""
     from cloudmanager.orders.lifecycle import activate_service, record_event
     from cloudmanager.orders.notifications import queue_notification
-    from cloudmanager.settings.services import get_setting
     from cloudmanager.webhooks.services import emit_event
 
     order = lock_order(order.id)
@@ -78,12 +77,12 @@ def accept_order(order: Order, *, by: Any, on: date | None = None) -> Order:
     for line in order.lines:
         if line.cycle:
             service, first = _new_service(order, line, on)
-            planned.append((service, first))
+            planned.append((service, first, line.product))
             rows += invoice_rows(line, period_label=_period_label(first.start, first.end))
         else:
             rows += invoice_rows(line)
     invoice = _issue(order, rows, on, by)
-    for service, first in planned:
+    for service, first, _ in planned:
         service.first_invoice_id = invoice.id if invoice else None
         db.session.add(service)
         db.session.flush()
@@ -117,11 +116,11 @@ def accept_order(order: Order, *, by: Any, on: date | None = None) -> Order:
             "number": order.number,
             "customer_id": order.customer_id,
             "invoice_id": order.invoice_id,
-            "service_ids": [service.id for service, _ in planned],
+            "service_ids": [service.id for service, _, _ in planned],
         },
     )
     queue_notification("order_confirmation", order.customer_id, order_id=order.id)
-    if invoice is None or get_setting("orders.activate_before_payment"):
-        for service, _ in planned:
+    for service, _, product in planned:
+        if invoice is None or product.activate_on_order:
             activate_service(service, by=by, note="Activated on acceptance")
     return order

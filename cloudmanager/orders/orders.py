@@ -187,7 +187,8 @@ def create_order(data: dict[str, Any], *, by: Any, on: date | None = None) -> Or
         customer_id=customer.id,
         currency=customer.currency,
         notes=str(data.get("notes") or "").strip()[:5000],
-        created_by_id=getattr(by, "id", None),
+        # a portal user's id is not a staff user's: only staff are recorded here
+        created_by_id=by.id if getattr(by, "is_staff", False) else None,
     )
     db.session.add(order)
     _store(order, lines, on or utcnow().date())

@@ -1,4 +1,4 @@
-"""The customer portal (/portal): tickets today, invoices and services as they land.
+"""The customer portal (/portal): tickets, invoices, services and ordering from the catalog.
 
 Every portal route is `PORTAL` in the permission matrix; this blueprint checks
 its own sign-in, and every query is scoped to the signed-in contact's customer.
@@ -41,13 +41,18 @@ def require_portal_user():
 
 @bp.context_processor
 def portal_helpers() -> dict:
-    """The portal user in every portal template."""
-    return {"portal_user": current_portal_user()}
+    """The portal user and the billing-cycle names in every portal template."""
+    from cloudmanager.products.models import BILLING_CYCLES
+
+    return {"portal_user": current_portal_user(), "billing_cycles": BILLING_CYCLES}
 
 
 from cloudmanager.portal import (  # noqa: E402,F401
     account_views,
     auth_views,
+    invoice_views,
+    order_views,
+    service_views,
     services,
     staff_views,
     ticket_views,

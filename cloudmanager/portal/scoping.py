@@ -59,3 +59,80 @@ def get_attachment(user: Any, ticket_id: int, attachment_id: int) -> TicketAttac
     if row is None:
         raise NotFound("File not found.")
     return row
+
+
+def customer_invoices(user: Any) -> Select:
+    """The customer's issued and void invoices (drafts are the back office's business)."""
+    from cloudmanager.invoices.models import DRAFT, Invoice
+
+    return select(Invoice).where(Invoice.customer_id == user.customer_id, Invoice.state != DRAFT)
+
+
+def get_invoice(user: Any, invoice_id: int):
+    """The customer's issued or void invoice `invoice_id`, or NotFound."""
+    from cloudmanager.invoices.models import Invoice
+
+    invoice = db.session.scalar(customer_invoices(user).where(Invoice.id == invoice_id))
+    if invoice is None:
+        raise NotFound("Invoice not found.")
+    return invoice
+
+
+def get_credit_note(user: Any, note_id: int):
+    """The customer's credit note `note_id`, or NotFound."""
+    from cloudmanager.invoices.models import CreditNote
+
+    note = db.session.scalar(
+        select(CreditNote).where(
+            CreditNote.id == note_id, CreditNote.customer_id == user.customer_id
+        )
+    )
+    if note is None:
+        raise NotFound("Credit note not found.")
+    return note
+
+
+def customer_services(user: Any) -> Select:
+    """The customer's services (for keyset pagination)."""
+    from cloudmanager.orders.models import Service
+
+    return select(Service).where(Service.customer_id == user.customer_id)
+
+
+def get_service(user: Any, service_id: int):
+    """The customer's service `service_id`, or NotFound."""
+    from cloudmanager.orders.models import Service
+
+    service = db.session.scalar(customer_services(user).where(Service.id == service_id))
+    if service is None:
+        raise NotFound("Service not found.")
+    return service
+
+
+def customer_orders(user: Any) -> Select:
+    """The customer's orders (for keyset pagination)."""
+    from cloudmanager.orders.models import Order
+
+    return select(Order).where(Order.customer_id == user.customer_id)
+
+
+def get_order(user: Any, order_id: int):
+    """The customer's order `order_id`, or NotFound."""
+    from cloudmanager.orders.models import Order
+
+    order = db.session.scalar(customer_orders(user).where(Order.id == order_id))
+    if order is None:
+        raise NotFound("Order not found.")
+    return order
+
+
+def catalog_products(user: Any) -> Select:
+    """Products the customer may order here: on sale, shown in the portal, in its currency."""
+    from cloudmanager.products.models import Product
+
+    return select(Product).where(
+        Product.visible_in_portal.is_(True),
+        Product.active.is_(True),
+        Product.archived_at.is_(None),
+        Product.currency == user.contact.customer.currency,
+    )

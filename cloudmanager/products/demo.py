@@ -262,6 +262,8 @@ def seed_catalog() -> list[str]:
                 "setup_fee": setup,
                 "support_tier": tier,
                 "stock": stock,
+                # support plans start at once; servers and storage wait for the payment
+                "activate_on_order": group == "Support plans",
             }
         )
         created += 1

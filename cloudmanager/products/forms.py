@@ -69,6 +69,10 @@ class ProductForm(FlaskForm):
     )
     active = BooleanField("Active (can be ordered)", default=True)
     visible_in_portal = BooleanField("Visible in the customer portal", default=True)
+    activate_on_order = BooleanField(
+        "Start services when the order is accepted",
+        description="Otherwise a service starts when its first invoice is paid.",
+    )
 
     def data_for_service(self) -> dict[str, Any]:
         """The form's values in the shape `create_product`/`update_product` take."""
@@ -76,7 +80,7 @@ class ProductForm(FlaskForm):
             name: self[name].data
             for name in (
                 "sku name description group_id kind currency one_off_price setup_fee "
-                "tax_rate_id support_tier stock active visible_in_portal"
+                "tax_rate_id support_tier stock active visible_in_portal activate_on_order"
             ).split()
         }
         data["prices"] = {cycle: self[f"price_{cycle}"].data for cycle in BILLING_CYCLES}
@@ -95,6 +99,7 @@ class ProductForm(FlaskForm):
             "support_tier",
             "active",
             "visible_in_portal",
+            "activate_on_order",
         ):
             self[name].data = getattr(product, name)
         self.stock.data = "" if product.stock is None else str(product.stock)

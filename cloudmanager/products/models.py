@@ -99,6 +99,8 @@ class Product(db.Model):
     support_tier: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     visible_in_portal: Mapped[bool] = mapped_column(default=True)
+    # Services of this product start when the order is accepted, before the first payment.
+    activate_on_order: Mapped[bool] = mapped_column(default=False)
     stock: Mapped[int | None]
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -33,7 +33,7 @@ from cloudmanager.products.validation import SKU_PATTERN, Errors, parse_amount
 
 PRODUCT_FIELDS = (
     "sku name description group_id kind currency one_off_price setup_fee tax_rate_id "
-    "support_tier active visible_in_portal stock"
+    "support_tier active visible_in_portal activate_on_order stock"
 ).split()
 
 SALES_CHECKS: list[Callable[[int], bool]] = []
@@ -146,6 +146,7 @@ def _clean_references(data: dict[str, Any], clean: dict[str, Any], errors: Error
             errors["stock"] = "Stock is a whole number, 0 or more (empty for unlimited)."
     clean["active"] = bool(data.get("active", True))
     clean["visible_in_portal"] = bool(data.get("visible_in_portal", True))
+    clean["activate_on_order"] = bool(data.get("activate_on_order", False))
 
 
 def _apply(product: Product, clean: dict[str, Any]) -> None:

@@ -45,7 +45,6 @@ DEFAULTS: dict[str, Any] = {
     "invoicing.reminder_days_after": [7, 14, 30],
     "invoicing.renewal_days_before": 14,
     "invoicing.suspend_after_days": 21,
-    "orders.activate_before_payment": False,
     "invoicing.reverse_charge_note": (
         "Reverse charge: VAT to be accounted for by the recipient "
         "(Article 196, Council Directive 2006/112/EC)."

@@ -230,7 +230,6 @@ RULES: dict[str, Callable[[Any], Any]] = {
     "notifications.sender": sender,
     "notifications.email_events": events,
     "notifications.sms_events": events,
-    "orders.activate_before_payment": boolean,
     "security.require_2fa": boolean,
     "security.require_2fa_non_admins": boolean,
     "security.session_idle_minutes": integer(5, 24 * 60),

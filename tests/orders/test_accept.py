@@ -84,6 +84,39 @@ def test_paying_the_first_invoice_activates_the_services(db, admin, make_order, 
     assert db.session.scalar(select(Service.status)) == "active"
 
 
+def test_a_product_that_starts_on_order_is_active_before_its_invoice_is_paid(
+    db, admin, make_order, make_product, server, jobs
+):
+    from cloudmanager.orders.accept import accept_order
+
+    instant = make_product(name="Object storage", activate_on_order=True)
+    order = make_order(
+        [
+            {"product_id": str(instant.id), "cycle": "monthly"},
+            {"product_id": str(server.id), "cycle": "monthly"},
+        ]
+    )
+    accept_order(order, by=admin)
+    db.session.commit()
+    invoice = db.session.get(Invoice, order.invoice_id)
+    assert invoice.status == "issued" and invoice.balance > 0
+    statuses = dict(db.session.execute(select(Service.name, Service.status)).all())
+    assert statuses == {"Object storage": "active", "Cloud Server M": "pending"}
+    assert ("cloudmanager.orders.jobs.send_service_notification", (2,)) in jobs
+
+
+def test_products_wait_for_payment_unless_they_say_otherwise(make_product):
+    assert make_product().activate_on_order is False
+
+
+def test_the_global_activation_setting_is_gone():
+    from cloudmanager.settings.services import DEFAULTS
+    from cloudmanager.settings.validation import RULES
+
+    assert "orders.activate_before_payment" not in DEFAULTS
+    assert "orders.activate_before_payment" not in RULES
+
+
 def test_a_failing_acceptance_leaves_nothing_behind(db, admin, make_order, make_product):
     from cloudmanager.orders.accept import accept_order
 

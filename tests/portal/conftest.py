@@ -67,3 +67,105 @@ def portal_login(client):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """Collect background jobs instead of running them: `[(path, args), …]`."""
+    from cloudmanager.infra import queue
+
+    captured = []
+    monkeypatch.setattr(queue, "dispatch", lambda job: captured.append((job.path, job.args)))
+    return captured
+
+
+@pytest.fixture
+def vat(db):
+    """German VAT, 19%, the default rate."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cloudmanager.products.models import TaxRate
+
+    rate = TaxRate(name="VAT", country="DE", percent=Decimal("19.00"), valid_from=date(2020, 1, 1))
+    rate.is_default = True
+    db.session.add(rate)
+    db.session.commit()
+    return rate
+
+
+@pytest.fixture
+def staff(make_user):
+    """The admin who issues invoices and accepts orders in these tests."""
+    return make_user("admin")
+
+
+@pytest.fixture
+def make_invoice(db, staff, vat):
+    """An issued invoice of `user`'s customer: `make_invoice(user, "100.00", issue=True)`."""
+    from cloudmanager.invoices.drafts import create_draft
+    from cloudmanager.invoices.issuing import issue_invoice
+
+    def factory(user, unit_price="100.00", *, issue=True, on=None, description="Cloud Server M"):
+        line = {"description": description, "quantity": "1", "unit_price": unit_price}
+        invoice = create_draft(user.contact.customer, {"lines": [line]}, by=staff)
+        if issue:
+            issue_invoice(invoice, by=staff, on=on)
+        db.session.commit()
+        return invoice
+
+    return factory
+
+
+@pytest.fixture
+def make_product(db, vat):
+    """A product of the portal catalog (recurring: monthly 10.00, annual 100.00)."""
+    from cloudmanager.products.services import create_product
+
+    counter = itertools.count(1)
+
+    def factory(**changes):
+        n = next(counter)
+        data = {
+            "sku": f"PORTAL-{n}",
+            "name": f"Portal Server {n}",
+            "kind": "recurring",
+            "currency": "EUR",
+            "prices": {"monthly": "10.00", "annual": "100.00"},
+            "setup_fee": "0",
+            "active": True,
+            "visible_in_portal": True,
+            **changes,
+        }
+        product = create_product(data)
+        db.session.commit()
+        return product
+
+    return factory
+
+
+@pytest.fixture
+def make_service(db, staff, make_product):
+    """An accepted order of `user`'s customer and its service: `make_service(user, active=True)`."""
+    from sqlalchemy import select
+
+    from cloudmanager.orders.accept import accept_order
+    from cloudmanager.orders.lifecycle import activate_service
+    from cloudmanager.orders.models import Service
+    from cloudmanager.orders.orders import create_order
+
+    def factory(user, *, product=None, active=True, on=None):
+        product = product or make_product()
+        line = {"product_id": str(product.id), "cycle": "monthly"}
+        order = create_order({"customer_id": str(user.customer_id), "lines": [line]}, by=staff)
+        accept_order(order, by=staff, on=on)
+        db.session.commit()
+        service = db.session.scalar(
+            select(Service).where(Service.order_line_id == order.lines[0].id)
+        )
+        if active:
+            activate_service(service, by=staff)
+            db.session.commit()
+        return service
+
+    return factory

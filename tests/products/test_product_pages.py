@@ -169,3 +169,19 @@ def test_edit_form_keeps_a_products_rate_that_has_ended(client, login_as, make_p
     product = make_product(tax_rate_id=old.id)
     html = client.get(f"/products/{product.id}/edit").get_data(as_text=True)
     assert f'<option selected value="{old.id}">DE VAT 16% (no longer valid)</option>' in html
+
+
+def test_the_product_form_sets_and_shows_when_services_start(client, login_as, db):
+    import re
+
+    login_as("manager")
+    client.post("/products/new", data={**FORM, "activate_on_order": "y"})
+    product = db.session.query(Product).one()
+    assert product.activate_on_order is True
+    html = client.get(f"/products/{product.id}/edit").get_data(as_text=True)
+    checkbox = re.search(r"<input[^>]*name=\"activate_on_order\"[^>]*>", html).group(0)
+    assert "checked" in checkbox
+    detail = client.get(f"/products/{product.id}").get_data(as_text=True)
+    assert "When the order is accepted" in detail
+    client.post(f"/products/{product.id}/edit", data=FORM)  # the box left unticked
+    assert db.session.get(Product, product.id).activate_on_order is False

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
-from cloudmanager.reporting.charts import Series, bar_chart
+from cloudmanager.reporting.charts import Series, bar_chart, line_chart
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.helpdesk_filters import (
@@ -40,8 +40,9 @@ TIME_NOTE = (
 )
 
 
-def _week_label(monday: date, multi_year: bool) -> str:
-    return f"{monday.day} {monday:%b}" + (f" {monday:%y}" if multi_year else "")
+def _week_label(monday: date, long_period: bool) -> str:
+    """ "5 Jan" on the chart's axis; "Jan 26" when the period spans more than a year."""
+    return f"{monday:%b %y}" if long_period else f"{monday.day} {monday:%b}"
 
 
 def volume_report(params: ReportParams) -> ReportResult:
@@ -54,9 +55,9 @@ def volume_report(params: ReportParams) -> ReportResult:
         opened, closed = counts.get(monday, (0, 0))
         rows.append({"week": monday.isoformat(), "opened": opened, "closed": closed})
         monday += timedelta(days=7)
-    multi_year = params.date_from.year != params.date_to.year
-    labels = [_week_label(date.fromisoformat(r["week"]), multi_year) for r in rows]
-    chart = bar_chart(
+    long_period = (params.date_to - params.date_from).days > 370
+    labels = [_week_label(date.fromisoformat(r["week"]), long_period) for r in rows]
+    chart = line_chart(
         "Tickets opened and closed per week",
         labels,
         [

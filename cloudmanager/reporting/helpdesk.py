@@ -26,10 +26,10 @@ from cloudmanager.reporting.helpdesk_queries import (
     Measured,
     percent,
     period_bounds,
-    response_times,
     sla_compliance,
     weekly_volume,
 )
+from cloudmanager.reporting.helpdesk_percentiles import response_times
 
 PERMISSION = "reports.helpdesk"
 TIME_NOTE = (

@@ -212,21 +212,59 @@ def test_an_empty_period_has_no_rows(march):
     assert volume.rows == []
 
 
-@pytest.mark.postgres
-def test_interpolation_agrees_with_postgresql_percentile_cont(db, march):
+def _both_ways(db, **filters):
+    from cloudmanager.reporting.helpdesk_percentiles import (
+        portable_percentiles,
+        postgresql_percentiles,
+    )
+    from cloudmanager.reporting.helpdesk_queries import BREAKDOWNS
+
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL")
-    from sqlalchemy import text
-
-    sql = (
-        "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric), "
-        "round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m)::numeric) FROM "
-        "(SELECT resolution_business_minutes AS m FROM tickets "
-        "WHERE resolved_at >= '2026-03-01' AND resolved_at < '2026-04-01') AS r"
+    bounds = (datetime(2026, 3, 1), datetime(2026, 4, 1))
+    return (
+        portable_percentiles(*bounds, filters, tuple(BREAKDOWNS)),
+        postgresql_percentiles(*bounds, filters, tuple(BREAKDOWNS)),
     )
-    median, p90 = db.session.execute(text(sql)).one()
-    totals = compute("helpdesk-response-times").totals
-    assert (totals["resolution_p50"], totals["resolution_p90"]) == (median, p90) == (1050, 2101)
+
+
+@pytest.mark.postgres
+def test_percentile_cont_and_the_portable_ranks_agree_on_postgresql(db, march):
+    portable, native = _both_ways(db)
+    assert portable == native and len(native) == 2 * (1 + 3 + 3 + 4)
+    assert native[("resolution", "all", "")].p90 == 2101  # 2100.5 as a float, half-up
+    portable, native = _both_ways(db, department="Billing")
+    assert portable == native
+
+
+@pytest.mark.postgres
+def test_both_methods_agree_on_many_random_tickets(db, agents):
+    import random
+
+    from cloudmanager.tickets.models import Ticket
+
+    rng = random.Random(9)
+    for n in range(400):
+        minutes = rng.choice([rng.randrange(1, 60), rng.randrange(1, 5000)])
+        at = datetime(2026, 3, 1 + n % 28, 10)
+        db.session.add(
+            Ticket(
+                number=f"T-{n:06d}",
+                subject="x",
+                department=rng.choice(["Billing", "Sales", "Technical support"]),
+                priority=rng.choice(["low", "normal", "high", "urgent"]),
+                assignee_id=rng.choice([None, agents["alice"].id, agents["bob"].id]),
+                created_at=at,
+                first_responded_at=at,
+                first_response_business_minutes=minutes,
+                first_response_sla_met=True,
+                resolved_at=at if n % 3 else None,
+                resolution_business_minutes=minutes * 7 if n % 3 else None,
+            )
+        )
+    db.session.commit()
+    portable, native = _both_ways(db)
+    assert portable == native and len(native) > 20
 
 
 def _shown_rows(html: str) -> list[list[str]]:

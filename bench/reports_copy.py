@@ -33,14 +33,7 @@ def _fallback(column, now: datetime) -> Any:
     return REQUIRED
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
+NULL = "\\N"  # COPY's NULL marker; csv writes True/False, which PostgreSQL reads as booleans
 
 
 class TableCopier:
@@ -65,11 +58,13 @@ class TableCopier:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         count = 0
+        pairs: list[tuple[str, Any]] = []
         for row in rows:
             if self.columns is None:
                 self.columns = self._columns_for(row)
-            fallbacks = self.fallbacks
-            writer.writerow([_text(row[n] if n in row else fallbacks[n]) for n in self.columns])
+            if not pairs:
+                pairs = [(name, self.fallbacks[name]) for name in self.columns]
+            writer.writerow([NULL if (v := row.get(n, f)) is None else v for n, f in pairs])
             count += 1
         if count:
             buffer.seek(0)

@@ -33,10 +33,11 @@ from cloudmanager.reporting.helpdesk_percentiles import response_times
 
 PERMISSION = "reports.helpdesk"
 TIME_NOTE = (
-    "Business time on each department's hours and holidays. Medians and 90th percentiles "
-    "interpolate between the two nearest tickets (as PostgreSQL's percentile_cont), rounded "
-    "to whole minutes. Resolution time runs from opening to resolution, waiting on the "
-    "customer included."
+    "A first response counts in the period it was given, a resolution in the period it "
+    "happened. Business time on each department's hours and holidays. Medians and 90th "
+    "percentiles interpolate between the two nearest tickets (as PostgreSQL's "
+    "percentile_cont), rounded to whole minutes. Resolution time runs from opening to "
+    "resolution, waiting on the customer included."
 )
 
 

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import (
     Date,
     Integer,
-    and_,
     case,
     func,
     literal,
@@ -63,9 +62,8 @@ def _week_start_sqlite(element, compiler, **kw):
 
 def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """The half-open UTC range [date_from 00:00, the day after date_to 00:00)."""
-    return datetime.combine(date_from, time.min), datetime.combine(date_to, time.min) + timedelta(
-        days=1
-    )
+    start = datetime.combine(date_from, time.min)
+    return start, datetime.combine(date_to + timedelta(days=1), time.min)
 
 
 def ticket_conditions(filters: dict[str, str]) -> list:
@@ -195,8 +193,7 @@ def open_ticket_counts(now: datetime) -> tuple[int, int]:
     from cloudmanager.tickets.models import OPEN_STATUSES
     from cloudmanager.tickets.queries import breaching_condition
 
-    stmt = select(func.count(), func.sum(case((breaching_condition(now), 1), else_=0))).where(
-        and_(Ticket.status.in_(OPEN_STATUSES))
-    )
+    breaching = func.sum(case((breaching_condition(now), 1), else_=0))
+    stmt = select(func.count(), breaching).where(Ticket.status.in_(OPEN_STATUSES))
     total, breaching = db.session.execute(stmt).one()
     return int(total or 0), int(breaching or 0)

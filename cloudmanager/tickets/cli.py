@@ -1,4 +1,4 @@
-"""`flask tickets ingest-mail` (an MTA pipe) and the authenticated inbound-mail endpoint."""
+"""`flask tickets ingest-mail` (an MTA pipe), `backfill-measures`, and the inbound-mail endpoint."""
 
 import hmac
 import sys
@@ -10,6 +10,7 @@ from cloudmanager.core.errors import DomainError
 from cloudmanager.extensions import csrf, db
 from cloudmanager.tickets import bp
 from cloudmanager.tickets.mailin import ingest
+from cloudmanager.tickets.measures import backfill_measures
 
 MAX_MESSAGE_BYTES = 30 * 1024 * 1024
 
@@ -30,6 +31,13 @@ def ingest_mail() -> None:
     db.session.commit()
     number = result.ticket.number if result.ticket else ""
     click.echo(f"{result.action} {number} {result.reason}".strip())
+
+
+@bp.cli.command("backfill-measures")
+def backfill_measures_command() -> None:
+    """Store response and resolution measures of tickets answered before they were recorded."""
+    count = backfill_measures()
+    click.echo(f"{count} tickets measured")
 
 
 def _token_ok() -> bool:

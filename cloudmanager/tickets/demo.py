@@ -1,8 +1,8 @@
-"""Demo helpdesk: canned responses, ~25 tickets with conversations, a few portal users."""
+"""Demo helpdesk: a year of ticket history, ~25 current conversations, canned responses, portal users."""
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from cloudmanager.extensions import db
 
@@ -107,6 +107,14 @@ TICKETS = [
 ]
 
 
+HISTORY_TICKETS = 900
+HISTORY_DAYS = 365
+HELPDESK_AGENTS = [
+    ("sam.support@demo.example.com", "Sam Support"),
+    ("jo.helpdesk@demo.example.com", "Jo Helpdesk"),
+]
+
+
 def _customers_with_contacts(limit: int):
     from cloudmanager.customers.models import Contact, Customer
 
@@ -155,6 +163,60 @@ def _seed_ticket(n, customer, spec, agents) -> None:
     change_status(ticket, status, by=agent)
 
 
+def _seed_agents() -> None:
+    """Two more agents, so the reports by agent compare a few people."""
+    from cloudmanager.auth.services import create_user, find_user_by_email
+    from cloudmanager.demo import DEMO_PASSWORD
+
+    for email, name in HELPDESK_AGENTS:
+        if find_user_by_email(email) is None:
+            create_user(email=email, name=name, role="agent", password=DEMO_PASSWORD)
+
+
+def _seed_history(customers, agents) -> int:
+    """A year of answered, resolved and still open tickets (bulk rows, not services: fast)."""
+    from cloudmanager.core.timeutil import utcnow
+    from cloudmanager.tickets.helpdesk import calendar_for, departments, sla_targets
+    from cloudmanager.tickets.history import HistorySpec, ticket_history
+    from cloudmanager.tickets.models import Ticket, TicketMessage
+
+    now = utcnow()
+    requesters = []
+    for customer in customers:
+        contact = next(c for c in customer.contacts if c.email)
+        requesters.append(
+            {
+                "customer_id": customer.id,
+                "requester_id": contact.id,
+                "requester_email": contact.email.lower(),
+                "requester_name": contact.name,
+            }
+        )
+    spec = HistorySpec(
+        start=now - timedelta(days=HISTORY_DAYS),
+        end=now,
+        count=HISTORY_TICKETS,
+        departments=departments(),
+        agents=[(agent.id, agent.name) for agent in agents],
+        requesters=requesters,
+        calendar_for=calendar_for,
+        targets=sla_targets,
+    )
+    history = list(ticket_history(spec))
+    ids = db.session.scalars(
+        insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True),
+        [row for row, _messages in history],
+    ).all()
+    db.session.execute(update(Ticket), [{"id": i, "number": f"T-{i:06d}"} for i in ids])
+    messages = [
+        {**message, "ticket_id": ids[message.pop("ticket")], "source": row["source"]}
+        for row, ticket_messages in history
+        for message in ticket_messages
+    ]
+    db.session.execute(insert(TicketMessage), messages)
+    return len(ids)
+
+
 def _seed_portal_users(customers) -> list[str]:
     from cloudmanager.auth.passwords import hash_password
     from cloudmanager.auth.services import new_session_stamp
@@ -186,18 +248,25 @@ def seed_helpdesk() -> list[str]:
     from cloudmanager.tickets.models import Ticket
 
     _seed_canned()
+    _seed_agents()
     customers = _customers_with_contacts(25)
-    agents = list(db.session.scalars(select(User).where(User.role.in_(("agent", "manager")))))
+    agents = list(
+        db.session.scalars(
+            select(User).where(User.role.in_(("agent", "manager"))).order_by(User.id)
+        )
+    )
     if not customers or not agents:
         return ["helpdesk: skipped (needs demo customers and agents)"]
-    created = 0
+    created = history = 0
     if not db.session.scalar(select(func.count()).select_from(Ticket)):
+        history = _seed_history(customers, agents)
         for n in range(25):
             _seed_ticket(n, customers[n % len(customers)], TICKETS[n % len(TICKETS)], agents)
             created += 1
     portal = _seed_portal_users(customers)
     db.session.flush()
     return [
-        f"helpdesk: {created} tickets created, {len(CANNED)} canned responses",
+        f"helpdesk: {created} tickets created, {history} in a year of history, "
+        f"{len(CANNED)} canned responses",
         "portal users (demo password): " + ", ".join(portal),
     ]

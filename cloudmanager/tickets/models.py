@@ -32,6 +32,20 @@ class Ticket(db.Model):
         Index("ix_tickets_assignee_id_id", "assignee_id", "id"),
         Index("ix_tickets_customer_id_id", "customer_id", "id"),
         Index("ix_tickets_resolution_due_at", "resolution_due_at"),
+        Index("ix_tickets_created_at", "created_at"),
+        # The helpdesk reports read these columns only: index-only scans of a period.
+        Index(
+            "ix_tickets_first_response_measures",
+            "first_responded_at",
+            *("first_response_business_minutes", "first_response_sla_met"),
+            *("department", "assignee_id", "priority"),
+        ),
+        Index(
+            "ix_tickets_resolution_measures",
+            "resolved_at",
+            *("resolution_business_minutes", "resolution_sla_met"),
+            *("department", "assignee_id", "priority"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +68,12 @@ class Ticket(db.Model):
     first_responded_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Stored when known (tickets/measures.py): reports take percentiles of them in SQL,
+    # which cannot redo the business-hours calendar math.
+    first_response_business_minutes: Mapped[int | None]
+    first_response_sla_met: Mapped[bool | None]
+    resolution_business_minutes: Mapped[int | None]
+    resolution_sla_met: Mapped[bool | None]
     sla_clock_started_at: Mapped[datetime] = mapped_column(default=utcnow)
     sla_paused_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)

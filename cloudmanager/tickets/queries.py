@@ -15,6 +15,7 @@ VIEWS = {
     "unassigned": "Unassigned",
     "open": "All open",
     "breaching": "Breaching soon",
+    "breached": "SLA breached",
     "all": "All tickets",
 }
 BREACH_WINDOW_MINUTES = 60
@@ -55,6 +56,8 @@ def ticket_list_statement(view: str, *, user: Any, filters: dict[str, Any]) -> S
     elif view == "breaching":
         horizon = utcnow() + timedelta(minutes=BREACH_WINDOW_MINUTES)
         stmt = stmt.where(breaching_condition(horizon))
+    elif view == "breached":
+        stmt = stmt.where(breaching_condition(utcnow()))
     for name in ("status", "priority", "department"):
         if filters.get(name):
             stmt = stmt.where(getattr(Ticket, name) == filters[name])

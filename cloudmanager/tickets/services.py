@@ -13,6 +13,7 @@ from cloudmanager.extensions import db
 from cloudmanager.tickets import notify
 from cloudmanager.tickets.attachments import store_attachments
 from cloudmanager.tickets.helpdesk import calendar_for, departments, sla_targets, support_tier_for
+from cloudmanager.tickets.measures import clear_resolution, record_first_response, record_resolution
 from cloudmanager.tickets.models import (
     DONE_STATUSES,
     PAUSED_STATUSES,
@@ -164,6 +165,7 @@ def add_reply(
         if staff:
             if ticket.first_responded_at is None:
                 ticket.first_responded_at = now
+                record_first_response(ticket, now)
             if ticket.status in ("new", "open"):
                 _set_status(ticket, "waiting", by=author)
         elif ticket.status in DONE_STATUSES:
@@ -187,13 +189,14 @@ def _set_status(ticket: Ticket, status: str, *, by: Any, summary: str = "") -> N
         return
     now = utcnow()
     ticket.status = status
-    if status == "resolved":
+    if status in DONE_STATUSES and (status == "resolved" or ticket.resolved_at is None):
         ticket.resolved_at = now
-    elif status == "closed":
+        record_resolution(ticket, now)  # before a pause ends: a paused clock stopped then
+    if status == "closed":
         ticket.closed_at = now
-        ticket.resolved_at = ticket.resolved_at or now
-    elif old in DONE_STATUSES:
+    elif old in DONE_STATUSES and status not in DONE_STATUSES:
         ticket.resolved_at = ticket.closed_at = None
+        clear_resolution(ticket)
         ticket.sla_paused_at = None
         apply_sla(ticket, now)  # a reopened ticket gets a fresh resolution clock
     _pause_or_resume(ticket, old, status, now)

@@ -6,7 +6,7 @@ Tickets answered or resolved before this revision get their measures from
 `flask tickets backfill-measures` (it needs the helpdesk calendar from settings).
 
 Revision ID: 75cc0144de01
-Revises: 0f60f2581e56
+Revises: 649412429bb8
 Create Date: 2026-11-26 09:25:56.380261
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '75cc0144de01'
-down_revision = '0f60f2581e56'
+down_revision = '649412429bb8'
 branch_labels = None
 depends_on = None
 

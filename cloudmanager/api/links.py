@@ -6,8 +6,10 @@ Three kinds, all read off the routes and schemas rather than written by hand:
   with the new object's `id`;
 - any operation on `/things/<id>…` leads to the other operations on that
   object (and its parents) with the same path values;
-- a create of a top-level `/things` feeds `thing_id` in the body or query of
-  any other operation (`POST /customers` → `POST /orders {customer_id}`).
+- a create of a top-level `/things`, or any operation on `/things/<thing_id>`,
+  feeds `thing_id` in the body or query of the collection operations
+  (`POST /customers` → `POST /orders {customer_id}`, accepting an order →
+  `GET /services?order_id=`).
 """
 
 import re
@@ -58,15 +60,18 @@ def _resource_name(op: Operation) -> str | None:
 
 
 def _field_links(source: Operation, target: Operation) -> dict[str, Any] | None:
-    name = _resource_name(source)
-    if name is None or target is source:
+    """`thing_id` in `target`'s body or query, from a new thing or the thing in `source`'s path."""
+    if target is source or path_params(target.rule):
         return None
-    field = f"{name}_id"
+    values = {f"{name}_id": "$response.body#/id"} if (name := _resource_name(source)) else {}
+    values.update({name: f"$request.path.{name}" for name in path_params(source.rule)})
     link: dict[str, Any] = {}
-    if target.body is not None and field in target.body.model_fields:
-        link["requestBody"] = {field: "$response.body#/id"}
-    if target.query is not None and field in target.query.model_fields:
-        link["parameters"] = {f"query.{field}": "$response.body#/id"}
+    body = {k: v for k, v in values.items() if target.body and k in target.body.model_fields}
+    query = {k: v for k, v in values.items() if target.query and k in target.query.model_fields}
+    if body:
+        link["requestBody"] = body
+    if query:
+        link["parameters"] = {f"query.{k}": v for k, v in query.items()}
     return link or None
 
 
@@ -83,6 +88,6 @@ def links_for(source: Operation, operations: list[Operation]) -> dict[str, dict]
                 "parameters": {f"path.{k}": v for k, v in parameters.items()},
             }
         fields = _field_links(source, target)
-        if fields is not None and not path_params(target.rule):
+        if fields is not None:
             links[target.endpoint] = {"operationId": target.endpoint, **fields}
     return links

@@ -35,12 +35,13 @@ def find_service(service_id: int) -> Service:
     response=ListResponse[ServiceOut],
 )
 def list_services_api(query: ServiceQuery):
-    """Services by status, customer, product and next due date, newest first by default."""
+    """Services by status, customer, product, next due date and order, newest first by default."""
     stmt = filtered_services(
         status=query.status or "",
         product_id=query.product_id,
         customer_id=query.customer_id,
         due_before=query.due_before,
+        order_id=query.order_id,
     )
     return listing(ServiceOut, sorted_page(stmt, query, SERVICE_KEYS))
 

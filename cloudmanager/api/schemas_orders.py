@@ -154,6 +154,7 @@ class ServiceQuery(ListQuery):
     customer_id: Id | None = None
     product_id: Id | None = None
     due_before: Day | None = Field(None, description="Next due date on or before this day")
+    order_id: Id | None = Field(None, description="Made by this (accepted) order")
     sort: ServiceSort = sort_param("-created")
 
 

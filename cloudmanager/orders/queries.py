@@ -19,6 +19,7 @@ from cloudmanager.orders.models import (
     SERVICE_STATUSES,
     BillingRun,
     Order,
+    OrderLine,
     Service,
 )
 from cloudmanager.orders.periods import period
@@ -66,8 +67,9 @@ def filtered_services(
     product_id: int | None = None,
     customer_id: int | None = None,
     due_before: date | None = None,
+    order_id: int | None = None,
 ) -> Select:
-    """SELECT services by status, product, customer and next due date; unordered."""
+    """SELECT services by status, product, customer, next due date and order; unordered."""
     stmt = select(Service).options(joinedload(Service.customer), joinedload(Service.product))
     if status in SERVICE_STATUSES:
         stmt = stmt.where(Service.status == status)
@@ -77,6 +79,9 @@ def filtered_services(
         stmt = stmt.where(Service.customer_id == customer_id)
     if due_before:
         stmt = stmt.where(Service.next_due_date <= due_before)
+    if order_id:
+        lines = select(OrderLine.id).where(OrderLine.order_id == order_id)
+        stmt = stmt.where(Service.order_line_id.in_(lines))
     return stmt
 
 

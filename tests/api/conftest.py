@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.api.helpers import bearer, make_token
+from tests.fixtures.webhooks import receiver, subscribe  # noqa: F401 (fixtures)
 
 
 class ApiClient:

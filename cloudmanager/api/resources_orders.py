@@ -96,10 +96,10 @@ def get_order_api(order_id: int):
 )
 def update_order_api(order_id: int, body: OrderPatch):
     """Replace the lines and/or notes of a pending order; a decided order is a 409."""
-    from cloudmanager.orders.views import _rows_for
+    from cloudmanager.orders.views import order_line_rows
 
     order = find_order(order_id)
-    lines = _rows(body.lines) if body.lines is not None else _rows_for(order)
+    lines = _rows(body.lines) if body.lines is not None else order_line_rows(order)
     notes = body.notes if body.notes is not None else order.notes
     update_order(order, {"lines": lines, "notes": notes}, by=api_user())
     db.session.flush()

@@ -81,7 +81,7 @@ def list_tickets_api(query: TicketQuery):
 def _requester(body: TicketIn):
     """The contact asking: by id, else by the requester's email (as the back office does)."""
     from cloudmanager.customers.models import Contact, Customer
-    from cloudmanager.tickets.new_views import _contact_by_email
+    from cloudmanager.tickets.new_views import contact_by_email
 
     contact = None
     if body.contact_id is not None:
@@ -89,7 +89,7 @@ def _requester(body: TicketIn):
         if contact is None:
             raise ValidationFailed({"contact_id": "There is no such contact."})
     elif body.requester_email:
-        contact = _contact_by_email(body.requester_email)
+        contact = contact_by_email(body.requester_email)
     customer = contact.customer if contact is not None else None
     if body.customer_id is not None:
         customer = db.session.get(Customer, body.customer_id)

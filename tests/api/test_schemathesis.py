@@ -10,8 +10,8 @@ operation's pre-generated cases on refusals). Refusals per scope and role
 are tested operation by operation in test_authorization.py. The run must
 find nothing: no server error, no response that breaks the document.
 
-`CM_SCHEMATHESIS_EXAMPLES` raises the examples per operation for a longer
-local run (CI keeps the default, about a minute).
+`CM_SCHEMATHESIS_EXAMPLES`, `CM_SCHEMATHESIS_STEPS` and `CM_SCHEMATHESIS_SEED`
+make a longer or different local run (CI keeps the defaults: about a minute).
 """
 
 import json
@@ -30,6 +30,7 @@ from tests.fixtures.users import PASSWORD
 
 MAX_EXAMPLES = int(os.environ.get("CM_SCHEMATHESIS_EXAMPLES", "12"))
 MAX_STEPS = int(os.environ.get("CM_SCHEMATHESIS_STEPS", "12"))
+SEED = int(os.environ.get("CM_SCHEMATHESIS_SEED", "20261126"))
 
 
 @schemathesis.check
@@ -133,7 +134,7 @@ def _config(tmp_path, secrets):
     wfc.write_text(json.dumps(auth))
     return schemathesis.Config.from_dict(
         {
-            "seed": 20261126,
+            "seed": SEED,
             "cache": {"enabled": False},
             "auth": {"wfc": {"path": str(wfc)}},
             "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},

@@ -1,13 +1,14 @@
 """Lists of the API: `sort` options, keyset pages and signed, opaque cursors.
 
-A cursor wraps the keyset cursor of `core.pagination` with the sort it was
-made for and signs both, so a tampered, foreign or stale cursor is refused
-with a 422 naming the `cursor` field instead of reaching SQL.
+A cursor wraps the keyset cursor of `core.pagination` with the list and the
+sort it was made for and signs them, so a tampered cursor, or one of another
+list or sort, is refused with a 422 naming the `cursor` field instead of
+reaching SQL.
 """
 
 from typing import Any, Callable, Literal, Sequence
 
-from flask import current_app
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import Field
 from sqlalchemy import Select
@@ -17,8 +18,6 @@ from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.pagination import Page, keyset_page
 
 SALT = "cloudmanager.api.cursor"
-
-
 SORT_HELP = "Sort key; a leading `-` sorts descending."
 
 
@@ -37,21 +36,22 @@ def _serializer() -> URLSafeSerializer:
 
 
 def open_cursor(token: str | None, sort: str) -> str | None:
-    """The keyset cursor inside `token`, if it was made by us for this `sort`."""
+    """The keyset cursor inside `token`, if it was made by us for this list and `sort`."""
     if not token:
         return None
     try:
         data = _serializer().loads(token)
     except BadSignature:
-        raise ValidationFailed({"cursor": "This cursor is not valid; start from the first page."})
-    if not isinstance(data, dict) or data.get("sort") != sort or not data.get("after"):
-        raise ValidationFailed({"cursor": "This cursor belongs to another sort order."})
+        message = "This cursor is not valid; start from the first page."
+        raise ValidationFailed({"cursor": message}) from None
+    if not isinstance(data, dict) or data.get("list") != [request.path, sort]:
+        raise ValidationFailed({"cursor": "This cursor belongs to another list or sort order."})
     return str(data["after"])
 
 
 def seal_cursor(after: str | None, sort: str) -> str | None:
     """An opaque cursor for the page after `after` in this `sort`."""
-    return _serializer().dumps({"sort": sort, "after": after}) if after else None
+    return _serializer().dumps({"list": [request.path, sort], "after": after}) if after else None
 
 
 def sorted_page(stmt: Select, query: Any, sorts: dict[str, Sequence[Any]]) -> Page:

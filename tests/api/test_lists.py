@@ -80,6 +80,12 @@ def test_a_cursor_only_works_with_its_own_sort(api, customers):
     assert response.status_code == 422 and response.json["errors"][0]["field"] == "cursor"
 
 
+def test_a_cursor_only_works_on_its_own_list(api, customers):
+    cursor = api.get("/customers", query_string={"limit": 2}).json["next_cursor"]
+    response = api.get("/orders", query_string={"cursor": cursor})
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "cursor"
+
+
 def test_a_tampered_cursor_is_refused(api, customers):
     cursor = api.get("/customers", query_string={"limit": 2}).json["next_cursor"]
     response = api.get("/customers", query_string={"cursor": cursor[:-2] + "xx", "limit": 2})

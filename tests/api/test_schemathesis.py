@@ -45,7 +45,7 @@ def errors_are_problem_documents(ctx, response, case):
 
 
 @pytest.fixture
-def fuzz_app(config_class, _schema, monkeypatch):
+def fuzz_app(config_class, _schema):
     """The app without the per-token rate limit (thousands of calls in a minute)."""
     from cloudmanager.settings.services import invalidate_cache
     from tests.conftest import _empty_tables
@@ -54,11 +54,6 @@ def fuzz_app(config_class, _schema, monkeypatch):
         API_RATE_LIMIT = "1000000 per minute"
 
     app = create_app(FuzzConfig)
-    # A PDF per issued invoice would take most of the run; the real rendering is
-    # tested in test_invoices.py, here any stored PDF proves the download path.
-    monkeypatch.setattr(
-        "cloudmanager.infra.pdf.render_pdf_template", lambda *a, **k: b"%PDF-1.4\n%%EOF\n"
-    )
     with app.app_context():
         invalidate_cache()
         yield app

@@ -5,6 +5,8 @@ are idempotent by reference and the PDF rendered by an RQ job are the
 invoice services' business; these operations only call them.
 """
 
+import logging
+
 from flask import Response, abort, jsonify, url_for
 from sqlalchemy import select
 
@@ -30,6 +32,8 @@ from cloudmanager.invoices.jobs import stored_document
 from cloudmanager.invoices.models import Invoice, Payment
 from cloudmanager.invoices.payments import record_payment
 from cloudmanager.invoices.queries import InvoiceFilters, filtered_invoices
+
+log = logging.getLogger(__name__)
 
 INVOICE_KEYS = {"created": (Invoice.id,)}
 PAYMENT_KEYS = {"created": (Payment.id,)}
@@ -238,13 +242,20 @@ def invoice_pdf_api(invoice_id: int):
         raise Conflict("A draft has no PDF yet; issue it first.")
     document = stored_document("invoice", invoice.id, invoice.revision)
     if document is None:
-        # Nothing to wait for in this request: hand the (idempotent) job over now.
-        job_id = f"invoice-pdf-{invoice.id}-{invoice.revision}"
-        dispatch(PendingJob(RENDER_JOB, (invoice.id, invoice.revision), {}, job_id=job_id))
+        _render(invoice)
         document = stored_document("invoice", invoice.id, invoice.revision)
     if document is None:
         return _rendering(url_for("api_v1.invoice_pdf_api", invoice_id=invoice.id))
     return send_stored(document.file_key, f"{invoice.number}.pdf", "application/pdf")
+
+
+def _render(invoice: Invoice) -> None:
+    """Hand the (idempotent) render job over now: this GET writes nothing to wait for."""
+    job_id = f"invoice-pdf-{invoice.id}-{invoice.revision}"
+    try:
+        dispatch(PendingJob(RENDER_JOB, (invoice.id, invoice.revision), {}, job_id=job_id))
+    except Exception:  # Redis away: the issue's own job may still come; the client asks again
+        log.exception("could not queue the PDF of invoice %s", invoice.id)
 
 
 def _rendering(location: str):

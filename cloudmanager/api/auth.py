@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import g, request
+from flask import current_app, g, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from cloudmanager.api import v1
@@ -51,4 +51,4 @@ def authenticate_token():
 
 
 csrf.exempt(v1)
-limiter.limit("300 per minute", key_func=rate_limit_key)(v1)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(v1)

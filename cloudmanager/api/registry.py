@@ -1,21 +1,27 @@
-"""API operations: one decorator registers the route, its scope and its schemas.
+"""API operations: one decorator registers the route, its scope, permission and schemas.
 
-The same registry drives request parsing (pydantic), scope checks, idempotent
-POSTs and the OpenAPI document, so the document cannot drift from the code.
+The same registry drives request parsing (pydantic), scope and permission
+checks, idempotent POSTs, the OpenAPI document and its links, so the document
+cannot drift from the code.
+
+A call needs the operation's scope on the token, and the token's owner must
+hold the operation's permission (by default the one behind the scope): a
+token never does more than its owner could do in the back office.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from cloudmanager.api import v1
+from cloudmanager.api.idempotency import HEADER, key_problem, run_once
+from cloudmanager.api.schemas import MAX_ID
+from cloudmanager.api.scopes import SCOPE_PERMISSIONS
 from cloudmanager.core.errors import problem
+from cloudmanager.core.permissions import can
 from cloudmanager.extensions import db
 
 
@@ -27,6 +33,7 @@ class Operation:
     method: str
     endpoint: str
     scope: str
+    permission: str | None
     tag: str
     summary: str
     description: str = ""
@@ -35,10 +42,16 @@ class Operation:
     response: Any = None
     status: int = 200
     produces: str | None = None
-    errors: list[int] = field(default_factory=list)
+    accepted: Any = None  # schema of a 202 answer (work still in progress)
+    errors: tuple[int, ...] = ()  # error statuses beyond the ones the method implies
 
 
 OPERATIONS: list[Operation] = []
+
+
+def api_user() -> Any:
+    """The owner of the token making the call (services take it as `by`)."""
+    return g.api_user
 
 
 def field_errors(error: ValidationError) -> list[dict[str, str]]:
@@ -49,20 +62,60 @@ def field_errors(error: ValidationError) -> list[dict[str, str]]:
     ]
 
 
-def _parse(model: type[BaseModel] | None, data: Any):
-    return None if model is None else model.model_validate(data)
+def created(result: BaseModel, location: str) -> BaseResponse:
+    """A 201 answer with the new resource and where it lives."""
+    response = jsonify(result.model_dump(mode="json"))
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
 
 
 def _serialize(result: Any, op: Operation) -> BaseResponse:
     if isinstance(result, BaseResponse):
         return result
-    status = op.status
-    if isinstance(result, tuple):
-        result, status = result
     if isinstance(result, BaseModel):
         result = result.model_dump(mode="json")
     response = jsonify(result)
-    response.status_code = status
+    response.status_code = op.status
+    return response
+
+
+def _refusal(op: Operation) -> BaseResponse | None:
+    """403 unless the token has the scope and its owner the permission."""
+    if op.scope and op.scope not in g.api_scopes:
+        return problem(403, "Forbidden", f"This token lacks the scope {op.scope}.")
+    if op.permission and not can(g.api_user, op.permission):
+        return problem(403, "Forbidden", f"The token's owner lacks the permission {op.permission}.")
+    return None
+
+
+def _parse_input(op: Operation, kwargs: dict[str, Any]) -> BaseResponse | None:
+    """Put `query` and `body` into kwargs, or answer the problem with the input."""
+    if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+        return problem(404, "Not Found", "There is no such object.")
+    try:
+        if op.query is not None:
+            kwargs["query"] = op.query.model_validate(request.args.to_dict())
+        if op.body is not None:
+            payload = request.get_json(silent=True)
+            if not isinstance(payload, dict):
+                return problem(400, "Bad Request", "The body must be a JSON object.")
+            kwargs["body"] = op.body.model_validate_json(request.get_data())
+    except ValidationError as error:
+        return problem(422, "Unprocessable Content", "Invalid input.", errors=field_errors(error))
+    if op.method == "POST":
+        return key_problem()
+    return None
+
+
+def _run(op: Operation, func: Callable, kwargs: dict[str, Any]) -> BaseResponse:
+    response = _serialize(func(**kwargs), op)
+    if op.method != "GET":
+        # One commit per request, at the edge; operations never commit.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
     return response
 
 
@@ -73,13 +126,16 @@ def operation(
     scope: str,
     tag: str,
     summary: str,
+    permission: str | None = None,
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     response: Any = None,
     status: int = 200,
     produces: str | None = None,
+    accepted: Any = None,
+    errors: tuple[int, ...] = (),
 ) -> Callable:
-    """Register an API route (`/api/v1` + rule) needing `scope`."""
+    """Register an API route (`/api/v1` + rule) needing `scope` (and `permission`)."""
 
     def decorator(func: Callable) -> Callable:
         op = Operation(
@@ -87,6 +143,7 @@ def operation(
             method=method,
             endpoint=func.__name__,
             scope=scope,
+            permission=permission or SCOPE_PERMISSIONS.get(scope),
             tag=tag,
             summary=summary,
             description=(func.__doc__ or "").strip(),
@@ -95,100 +152,25 @@ def operation(
             response=response,
             status=status,
             produces=produces,
+            accepted=accepted,
+            errors=errors,
         )
         OPERATIONS.append(op)
 
         def view(**kwargs: Any) -> BaseResponse:
-            if scope and scope not in g.api_scopes:
-                return problem(403, "Forbidden", f"This token lacks the scope {scope}.")
-            try:
-                if query is not None:
-                    kwargs["query"] = _parse(query, request.args.to_dict())
-                if body is not None:
-                    payload = request.get_json(silent=True)
-                    if not isinstance(payload, dict):
-                        return problem(400, "Bad Request", "The body must be a JSON object.")
-                    kwargs["body"] = _parse(body, payload)
-            except ValidationError as error:
-                return problem(
-                    422, "Unprocessable Content", "Invalid input.", errors=field_errors(error)
-                )
-            if method == "POST" and request.headers.get("Idempotency-Key"):
-                return _idempotent(op, func, kwargs)
-            response = _serialize(func(**kwargs), op)
-            if method != "GET":
-                # One commit per request, at the edge; operations never commit.
-                if response.status_code < 400:
-                    db.session.commit()
-                else:
-                    db.session.rollback()
-            return response
+            refused = _refusal(op) or _parse_input(op, kwargs)
+            if refused is not None:
+                return refused
+            if method == "POST" and HEADER in request.headers:
+                return run_once(lambda: _serialize(func(**kwargs), op))
+            return _run(op, func, kwargs)
 
         view.__name__ = func.__name__
         view.__doc__ = func.__doc__
-        v1.add_url_rule(rule, func.__name__, view, methods=[method])
+        # No automatic OPTIONS: every answer on /api/v1 goes through the token's checks.
+        v1.add_url_rule(
+            rule, func.__name__, view, methods=[method], provide_automatic_options=False
+        )
         return func
 
     return decorator
-
-
-def _fingerprint() -> str:
-    raw = request.method + request.path + json.dumps(request.get_json(silent=True), sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _replay(record) -> BaseResponse:
-    response = jsonify(record.body)
-    response.status_code = record.status_code
-    response.headers["Idempotent-Replayed"] = "true"
-    if record.location:
-        response.headers["Location"] = record.location
-    return response
-
-
-def _idempotent(op: Operation, func: Callable, kwargs: dict) -> BaseResponse:
-    """Run a POST once per Idempotency-Key; a retry gets the first answer back."""
-    from sqlalchemy import select
-
-    from cloudmanager.api.models import IdempotentRequest
-
-    key = request.headers["Idempotency-Key"][:255]
-    token_id = g.api_token.id
-    lookup = select(IdempotentRequest).where(
-        IdempotentRequest.token_id == token_id, IdempotentRequest.key == key
-    )
-    existing = db.session.scalar(lookup)
-    if existing is not None:
-        if existing.fingerprint != _fingerprint():
-            return problem(
-                422, "Unprocessable Content", "This Idempotency-Key was used for another request."
-            )
-        return _replay(existing)
-    response = _serialize(func(**kwargs), op)
-    if response.status_code >= 400:
-        db.session.rollback()
-        return response
-    db.session.add(
-        IdempotentRequest(
-            token_id=token_id,
-            key=key,
-            fingerprint=_fingerprint(),
-            status_code=response.status_code,
-            body=response.get_json(),
-            location=response.headers.get("Location"),
-        )
-    )
-    try:
-        db.session.commit()  # the work and its answer, atomically
-    except IntegrityError:
-        # A concurrent retry won the race: drop our work and answer with its result.
-        db.session.rollback()
-        return _replay(db.session.scalar(lookup))
-    return response
-
-
-def json_response(data: Any, status: int = 200) -> Response:
-    """A JSON response (for views that build their own answer)."""
-    response = jsonify(data)
-    response.status_code = status
-    return response

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from cloudmanager.api.listing import listing, paged
 from cloudmanager.api.registry import operation
-from cloudmanager.api.schemas import ApiModel, ListQuery, ListResponse
+from cloudmanager.api.schemas import ApiModel, ListQuery, ListResponse, text
 from cloudmanager.products.services import get_product, list_products
 from cloudmanager.products.taxes import list_tax_rates
 
@@ -63,7 +64,7 @@ class ProductOut(ApiModel):
 class ProductQuery(ListQuery):
     """Filters of the product list."""
 
-    q: str = Field("", description="Part of the name or SKU")
+    q: text(100) = Field("", description="Part of the name or SKU")
     status: Literal["active", "archived", "all"] = "active"
 
 
@@ -78,11 +79,16 @@ class TaxRateOut(ApiModel):
     valid_to: date | None
     is_default: bool
 
+    @classmethod
+    def of(cls, rate) -> "TaxRateOut":
+        """Build from a TaxRate row."""
+        return cls.model_validate(rate)
+
 
 class TaxRateQuery(ListQuery):
     """Filters of the tax rate list."""
 
-    country: str = Field("", max_length=2, description="Two-letter country code")
+    country: str = Field("", pattern="^([A-Za-z]{2})?$", description="Two-letter country code")
 
 
 @operation(
@@ -95,10 +101,11 @@ class TaxRateQuery(ListQuery):
 )
 def list_products_api(query: ProductQuery):
     """Products by name, one keyset page at a time."""
-    page = list_products(q=query.q, status=query.status, cursor=query.cursor, size=query.limit)
-    return ListResponse[ProductOut](
-        data=[ProductOut.of(p) for p in page.items], next_cursor=page.next_cursor
+    page, cursor = paged(
+        query,
+        lambda after: list_products(q=query.q, status=query.status, cursor=after, size=query.limit),
     )
+    return listing(ProductOut, page, cursor)
 
 
 @operation(
@@ -123,7 +130,7 @@ def get_product_api(product_id: int):
 )
 def list_tax_rates_api(query: TaxRateQuery):
     """Tax rates by country, name and start date."""
-    page = list_tax_rates(country=query.country, cursor=query.cursor, size=query.limit)
-    return ListResponse[TaxRateOut](
-        data=[TaxRateOut.model_validate(rate) for rate in page.items], next_cursor=page.next_cursor
+    page, cursor = paged(
+        query, lambda after: list_tax_rates(country=query.country, cursor=after, size=query.limit)
     )
+    return listing(TaxRateOut, page, cursor)

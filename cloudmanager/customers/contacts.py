@@ -8,6 +8,7 @@ from typing import Any
 
 from cloudmanager.core.audit import audit, changed_fields, snapshot
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.customers.events import emit_customer_event
 from cloudmanager.customers.models import Contact, Customer
 from cloudmanager.customers.services import refresh_search_text
 from cloudmanager.customers.validation import FieldError, normalize_email, normalize_phone
@@ -80,6 +81,7 @@ def add_contact(customer: Customer, data: dict[str, Any], *, by: Any) -> Contact
         summary=f"Contact {contact.name} added",
         actor=by,
     )
+    emit_customer_event("customer.updated", customer, ["contacts"])
     return contact
 
 
@@ -105,6 +107,7 @@ def update_contact(contact: Contact, data: dict[str, Any], *, by: Any) -> dict:
             summary=f"Contact {contact.name} changed: " + ", ".join(changes),
             actor=by,
         )
+        emit_customer_event("customer.updated", customer, ["contacts"])
     return changes
 
 
@@ -123,3 +126,4 @@ def remove_contact(contact: Contact, *, by: Any) -> None:
     if was_primary and customer.contacts:
         customer.contacts[0].is_primary = True
     refresh_search_text(customer)
+    emit_customer_event("customer.updated", customer, ["contacts"])

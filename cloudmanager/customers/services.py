@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from cloudmanager.core.audit import audit, changed_fields, snapshot
 from cloudmanager.core.errors import Conflict, ValidationFailed
+from cloudmanager.customers.events import emit_customer_event
 from cloudmanager.customers.models import (
     KINDS,
     Customer,
@@ -212,6 +213,7 @@ def create_customer(data: dict[str, Any], *, by: Any) -> Customer:
     _apply(customer, values)
     db.session.add(customer)
     audit("customer.created", customer, after=snapshot(customer, AUDITED), actor=by)
+    emit_customer_event("customer.created", customer)
     return customer
 
 
@@ -233,6 +235,7 @@ def _update(customer: Customer, data: dict[str, Any], fields: tuple[str, ...], b
             summary="Changed " + ", ".join(changes),
             actor=by,
         )
+        emit_customer_event("customer.updated", customer, changes)
     return changes
 
 
@@ -255,6 +258,7 @@ def set_customer_status(customer: Customer, status: str, *, by: Any) -> None:
     action = "customer.deactivated" if status == "inactive" else "customer.reactivated"
     audit(action, customer, before={"status": customer.status}, after={"status": status}, actor=by)
     customer.status = status
+    emit_customer_event("customer.updated", customer, ["status"])
 
 
 def delete_customer(customer: Customer, *, by: Any) -> None:

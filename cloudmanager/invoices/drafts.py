@@ -60,6 +60,16 @@ def _optional_id(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _product_id(row: dict[str, Any], key: str, errors: dict[str, str]) -> int | None:
+    """The line's catalog product, which must exist (the editor and the API both send ids)."""
+    from cloudmanager.products.models import Product
+
+    product_id = _optional_id(row.get("product_id"))
+    if product_id is not None and db.session.get(Product, product_id) is None:
+        errors[key + "product_id"] = "Choose a product from the catalog."
+    return product_id
+
+
 def is_blank_row(row: dict[str, Any]) -> bool:
     """True for an editor row the user left empty (it is ignored)."""
     return not any(str(row.get(k) or "").strip() for k in ("description", "quantity", "unit_price"))
@@ -92,6 +102,7 @@ def parse_lines(rows: list[dict[str, Any]], customer: Any, on: date) -> list[Dra
         if "discount" in parsed and "quantity" in parsed and "unit_price" in parsed:
             if parsed["discount"] > parsed["quantity"] * parsed["unit_price"]:
                 errors[key + "discount"] = "The discount cannot exceed the line amount."
+        product_id = _product_id(row, key, errors)
         try:
             tax = resolve_tax(customer, _optional_id(row.get("tax_rate_id")), on)
         except (NotFound, ValueError) as exc:
@@ -105,7 +116,7 @@ def parse_lines(rows: list[dict[str, Any]], customer: Any, on: date) -> list[Dra
                     parsed["unit_price"],
                     parsed["discount"],
                     tax,
-                    _optional_id(row.get("product_id")),
+                    product_id,
                 )
             )
     if errors:

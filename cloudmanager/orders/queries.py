@@ -1,11 +1,11 @@
 """Read-side of orders and services: filtered keyset pages, editor previews, renewal forecast."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from cloudmanager.core.errors import ValidationFailed
@@ -19,18 +19,37 @@ from cloudmanager.orders.models import (
     SERVICE_STATUSES,
     BillingRun,
     Order,
+    OrderLine,
     Service,
 )
 from cloudmanager.orders.periods import period
 
 
-def list_orders(*, status: str = "", customer_id: int | None = None, cursor=None, size=25) -> Page:
-    """Orders, newest first, by status and customer."""
+def filtered_orders(
+    *,
+    status: str = "",
+    customer_id: int | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+) -> Select:
+    """SELECT orders by status, customer and creation day (inclusive); unordered."""
     stmt = select(Order)
     if status in ORDER_STATUSES:
         stmt = stmt.where(Order.status == status)
     if customer_id:
         stmt = stmt.where(Order.customer_id == customer_id)
+    if created_from:
+        stmt = stmt.where(Order.created_at >= datetime.combine(created_from, time.min))
+    if created_to and created_to < date.max:
+        stmt = stmt.where(
+            Order.created_at < datetime.combine(created_to + timedelta(days=1), time.min)
+        )
+    return stmt
+
+
+def list_orders(*, status: str = "", customer_id: int | None = None, cursor=None, size=25) -> Page:
+    """Orders, newest first, by status and customer."""
+    stmt = filtered_orders(status=status, customer_id=customer_id)
     return keyset_page(stmt, [Order.id], cursor=cursor, size=size, descending=True)
 
 
@@ -40,6 +59,30 @@ def parse_due(value: Any) -> date | None:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+
+
+def filtered_services(
+    *,
+    status: str = "",
+    product_id: int | None = None,
+    customer_id: int | None = None,
+    due_before: date | None = None,
+    order_id: int | None = None,
+) -> Select:
+    """SELECT services by status, product, customer, next due date and order; unordered."""
+    stmt = select(Service).options(joinedload(Service.customer), joinedload(Service.product))
+    if status in SERVICE_STATUSES:
+        stmt = stmt.where(Service.status == status)
+    if product_id:
+        stmt = stmt.where(Service.product_id == product_id)
+    if customer_id:
+        stmt = stmt.where(Service.customer_id == customer_id)
+    if due_before:
+        stmt = stmt.where(Service.next_due_date <= due_before)
+    if order_id:
+        lines = select(OrderLine.id).where(OrderLine.order_id == order_id)
+        stmt = stmt.where(Service.order_line_id.in_(lines))
+    return stmt
 
 
 def list_services(
@@ -52,15 +95,9 @@ def list_services(
     size=25,
 ) -> Page:
     """Services by id (newest first), filtered by status, product, customer and next due date."""
-    stmt = select(Service).options(joinedload(Service.customer), joinedload(Service.product))
-    if status in SERVICE_STATUSES:
-        stmt = stmt.where(Service.status == status)
-    if product_id:
-        stmt = stmt.where(Service.product_id == product_id)
-    if customer_id:
-        stmt = stmt.where(Service.customer_id == customer_id)
-    if due_before:
-        stmt = stmt.where(Service.next_due_date <= due_before)
+    stmt = filtered_services(
+        status=status, product_id=product_id, customer_id=customer_id, due_before=due_before
+    )
     return keyset_page(stmt, [Service.id], cursor=cursor, size=size, descending=True)
 
 

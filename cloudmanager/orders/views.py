@@ -53,7 +53,8 @@ def index():
     return render_page("orders/index.html", "orders/_results.html", page=page, status_filter=status)
 
 
-def _rows_for(order: Order) -> list[dict]:
+def order_line_rows(order: Order) -> list[dict]:
+    """An order's lines as the editor posts them (the API reuses them when lines stay)."""
     return [
         {
             "product": f"{line.product_id}:{line.cycle or 'one_off'}",
@@ -137,7 +138,7 @@ def edit(order_id: int):
     form.customer_id.data = str(order.customer_id)
     if request.method == "POST" and form.validate():
         return _save(form, order_rows(request.form), order, order.customer)
-    rows = order_rows(request.form) if request.method == "POST" else _rows_for(order)
+    rows = order_rows(request.form) if request.method == "POST" else order_line_rows(order)
     return _editor(form, rows, order=order)
 
 

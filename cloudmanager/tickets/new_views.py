@@ -14,7 +14,8 @@ from cloudmanager.tickets.forms import NewTicketForm
 from cloudmanager.tickets.helpdesk import departments
 
 
-def _contact_by_email(email: str):
+def contact_by_email(email: str):
+    """The first contact with this email address (any case), or None."""
     from cloudmanager.customers.models import Contact
 
     return db.session.scalar(
@@ -38,7 +39,7 @@ def new():
                 body=form.body.data,
                 department=form.department.data,
                 priority=form.priority.data,
-                requester=_contact_by_email(email),
+                requester=contact_by_email(email),
                 requester_email=email,
                 by=current_user,
                 source="staff",

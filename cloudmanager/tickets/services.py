@@ -12,6 +12,7 @@ from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.tickets import notify
 from cloudmanager.tickets.attachments import store_attachments
+from cloudmanager.tickets.events import emit_ticket_event
 from cloudmanager.tickets.helpdesk import calendar_for, departments, sla_targets, support_tier_for
 from cloudmanager.tickets.measures import clear_resolution, record_first_response, record_resolution
 from cloudmanager.tickets.models import (
@@ -121,6 +122,7 @@ def open_ticket(
     audit("ticket.opened", ticket, after={"subject": ticket.subject}, actor=by, summary=subject)
     notify.ticket_opened(ticket, message)
     notify.acknowledge(ticket)
+    emit_ticket_event("ticket.created", ticket, message)
     return ticket
 
 
@@ -180,6 +182,7 @@ def add_reply(
     )
     if not internal:
         notify.message_added(ticket, message, from_staff=staff)
+        emit_ticket_event("ticket.replied", ticket, message)
     return message
 
 
@@ -200,6 +203,8 @@ def _set_status(ticket: Ticket, status: str, *, by: Any, summary: str = "") -> N
         ticket.sla_paused_at = None
         apply_sla(ticket, now)  # a reopened ticket gets a fresh resolution clock
     _pause_or_resume(ticket, old, status, now)
+    if status == "closed":
+        emit_ticket_event("ticket.closed", ticket)
     actor = by if getattr(by, "is_staff", False) else None
     audit(
         "ticket.status_changed",

@@ -42,3 +42,37 @@ def test_vendored_redoc_reaches_no_cdn():
 
     bundle = (BASE_DIR / "static/vendor/redoc/redoc.standalone.js").read_text()
     assert "cdn.redoc.ly" not in bundle
+
+
+def test_links_chain_create_get_and_update(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    links = paths["/api/v1/customers"]["post"]["responses"]["201"]["links"]
+    for target in ("get_customer_api", "update_customer_api", "create_contact_api"):
+        assert links[target]["parameters"] == {"path.customer_id": "$response.body#/id"}
+    assert links["create_order_api"]["requestBody"] == {"customer_id": "$response.body#/id"}
+    item = paths["/api/v1/orders/{order_id}"]["get"]["responses"]["200"]["links"]
+    assert item["accept_order_api"]["parameters"] == {"path.order_id": "$request.path.order_id"}
+
+
+def test_every_link_names_an_operation_and_its_parameters(client):
+    document = client.get("/api/openapi.json").json
+    operations = {
+        op["operationId"]: op for methods in document["paths"].values() for op in methods.values()
+    }
+    for op in operations.values():
+        for response in op["responses"].values():
+            for link in response.get("links", {}).values():
+                target = operations[link["operationId"]]
+                names = {(p["in"], p["name"]) for p in target["parameters"]}
+                for key in link.get("parameters", {}):
+                    assert tuple(key.split(".", 1)) in names, (op["operationId"], key)
+
+
+def test_errors_are_documented_as_problems_with_field_errors(client):
+    document = client.get("/api/openapi.json").json
+    create = document["paths"]["/api/v1/customers"]["post"]
+    assert set(create["responses"]) >= {"201", "400", "401", "403", "409", "422", "429"}
+    problem = create["responses"]["422"]["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    pdf = document["paths"]["/api/v1/invoices/{invoice_id}/pdf"]["get"]["responses"]
+    assert "application/pdf" in pdf["200"]["content"] and "Retry-After" in pdf["202"]["headers"]

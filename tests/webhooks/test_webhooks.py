@@ -1,8 +1,6 @@
 """Webhooks: signed deliveries to a real HTTP server, retries, log and redelivery."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -11,41 +9,6 @@ from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.webhooks.models import WebhookDelivery
 from cloudmanager.webhooks.services import emit_event, register_webhook
 from cloudmanager.webhooks.signing import SIGNATURE_HEADER, verify
-
-
-class Receiver:
-    """A real HTTP server on 127.0.0.1 that records requests and answers `status`."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.status)
-                self.end_headers()
-                self.wfile.write(b"thanks" if receiver.status < 300 else b"broken")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def test_an_event_is_delivered_signed_after_the_commit(db, make_user, receiver):
@@ -119,3 +82,54 @@ def test_registration_form_shows_errors_next_to_fields(client, login_as):
 def test_webhook_pages_are_for_admins_only(client, login_as):
     login_as("manager")
     assert client.get("/settings/webhooks/").status_code == 403
+
+
+def test_the_receiver_verifies_the_signature_of_what_it_gets(db, subscribe, receiver):
+    subscribe("customer.created")
+    emit_event("customer.created", {"customer": {"id": 1}})
+    db.session.commit()
+    (request,) = receiver.requests
+    assert request["verified"]
+    assert db.session.scalar(select(WebhookDelivery)).status == "delivered"
+
+
+def test_a_tampered_signature_is_refused_by_the_receiver(db, subscribe, receiver):
+    webhook = subscribe("customer.created")
+    receiver.secret = webhook.secret + "-rotated"  # the receiver knows another secret
+    emit_event("customer.created", {"customer": {"id": 1}})
+    db.session.commit()
+    assert receiver.requests and not any(request["verified"] for request in receiver.requests)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert delivery.status == "failed" and delivery.response_code == 401
+
+
+def test_a_receiver_that_fails_twice_gets_the_event_on_the_third_try(db, subscribe, receiver):
+    subscribe("invoice.paid")
+    receiver.answers = [500, 500]
+    emit_event("invoice.paid", {"invoice": {"id": 7}}, event_id="evt-7")
+    db.session.commit()
+    assert [request["verified"] for request in receiver.requests] == [True, True, True]
+    assert {event["id"] for event in receiver.events()} == {"evt-7"}  # the same event, resent
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert delivery.status == "delivered" and delivery.attempts == 3
+    assert delivery.response_code == 200
+
+
+@pytest.mark.worker
+def test_the_real_worker_retries_until_the_receiver_takes_the_event(
+    db, subscribe, receiver, redis_url
+):
+    import time
+
+    subscribe("invoice.paid")
+    receiver.answers = [500, 500]
+    emit_event("invoice.paid", {"invoice": {"id": 8}})
+    db.session.commit()
+    for _ in range(120):
+        db.session.expire_all()
+        delivery = db.session.scalar(select(WebhookDelivery))
+        if delivery.status == "delivered":
+            break
+        time.sleep(0.5)
+    assert delivery.status == "delivered" and delivery.attempts == 3
+    assert len(receiver.requests) == 3 and all(r["verified"] for r in receiver.requests)

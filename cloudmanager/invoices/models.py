@@ -18,6 +18,7 @@ from sqlalchemy import (
     and_,
     case,
     literal,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,6 +53,9 @@ PAYMENT_METHODS = {
 }
 
 
+OPEN_PREDICATE = "state = 'issued' AND gross_total - paid_total - credited_total > 0"
+
+
 class Invoice(db.Model):
     """A draft, issued or void invoice; issued ones are never edited or deleted."""
 
@@ -63,6 +67,14 @@ class Invoice(db.Model):
         Index("ix_invoices_state_id", "state", "id"),
         Index("ix_invoices_due_date", "due_date"),
         Index("ix_invoices_issue_date_id", "issue_date", "id"),
+        # Open invoices (issued, balance above zero): what receivables and the aging read.
+        Index(
+            "ix_invoices_open",
+            "customer_id",
+            "due_date",
+            postgresql_where=text(OPEN_PREDICATE),
+            sqlite_where=text(OPEN_PREDICATE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +190,7 @@ class Payment(db.Model):
     __table_args__ = (
         UniqueConstraint("method", "reference", name="uq_payments_method_reference"),
         CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_payments_received_on", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,7 +222,10 @@ class CreditNote(db.Model):
 
     __tablename__ = "credit_notes"
     __audit_type__ = "credit_note"
-    __table_args__ = (UniqueConstraint("number", name="uq_credit_notes_number"),)
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_credit_notes_number"),
+        Index("ix_credit_notes_issue_date", "issue_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(

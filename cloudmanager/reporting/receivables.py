@@ -22,6 +22,7 @@ from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import currency_of
+from cloudmanager.reporting.revenue_breakdown import others_label
 from cloudmanager.reporting.sql import snapshot, zero
 
 BUCKETS = (
@@ -140,7 +141,7 @@ def compute_aging(params: ReportParams) -> ReportResult:
     if totals["customers"] > len(rows):
         rest = {key: totals[key] - sum((row[key] for row in rows), ZERO) for key in AMOUNTS}
         invoices = totals["invoices"] - sum(row["invoices"] for row in rows)
-        rows.append(_row(f"{totals['customers'] - len(rows):,} other customers", invoices, rest))
+        rows.append(_row(others_label(totals["customers"] - len(rows)), invoices, rest))
     chart = bar_chart(
         f"Receivables by days overdue on {day.isoformat()}",
         [label for _, label in BUCKETS],

@@ -30,6 +30,11 @@ HUNDRED = Decimal(100)
 NO_PRODUCT = "Other (lines without a product)"
 
 
+def others_label(count: int) -> str:
+    """The label of the row that folds customers beyond the top ones."""
+    return f"{count:,} other customer{'s' if count != 1 else ''}"
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """`part` as a percentage of `whole` (None when there is no whole)."""
     if not whole:
@@ -233,7 +238,7 @@ def compute_by_customer(params: ReportParams) -> ReportResult:
     if count > len(rows):
         rows.append(
             _customer_row(
-                f"{count - len(rows):,} other customers",
+                others_label(count - len(rows)),
                 invoices - sum(row["invoices"] for row in rows),
                 invoiced - sum((row["invoiced"] for row in rows), ZERO),
                 credited - sum((row["credited"] for row in rows), ZERO),

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cloudmanager.core.money import ZERO, Money
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
+from cloudmanager.invoices.breakdown import TaxBreakdown  # noqa: F401  (its table)
 from cloudmanager.invoices.numbering import NumberCounter  # noqa: F401  (its table)
 
 DRAFT, ISSUED, VOID = "draft", "issued", "void"
@@ -67,14 +68,25 @@ class Invoice(db.Model):
         Index("ix_invoices_state_id", "state", "id"),
         Index("ix_invoices_due_date", "due_date"),
         Index("ix_invoices_issue_date_id", "issue_date", "id"),
-        # Open invoices (issued, balance above zero): what receivables and the aging read.
+        # Open invoices (issued, balance above zero): what receivables and the aging read,
+        # without visiting the table on PostgreSQL.
         Index(
             "ix_invoices_open",
             "customer_id",
             "due_date",
             postgresql_where=text(OPEN_PREDICATE),
             sqlite_where=text(OPEN_PREDICATE),
+            postgresql_include=[
+                "id",
+                "issue_date",
+                "currency",
+                "gross_total",
+                "paid_total",
+                "credited_total",
+            ],
         ),
+        # Reports find the (few) invoices in other currencies than the one asked for.
+        Index("ix_invoices_currency", "currency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +173,16 @@ class InvoiceLine(db.Model):
     """One line: a product or free text, quantity × unit price − discount, and its tax."""
 
     __tablename__ = "invoice_lines"
-    __table_args__ = (Index("ix_invoice_lines_invoice_id_position", "invoice_id", "position"),)
+    __table_args__ = (
+        Index("ix_invoice_lines_invoice_id_position", "invoice_id", "position"),
+        # Revenue by product reads the lines of a period without touching the invoices.
+        Index(
+            "ix_invoice_lines_issue_date",
+            "issue_date",
+            "invoice_id",
+            postgresql_include=["product_id", "net"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
@@ -178,6 +199,7 @@ class InvoiceLine(db.Model):
     tax_rate: Mapped[Decimal] = mapped_column(Money(scale=2, precision=5), default=ZERO)
     reverse_charge: Mapped[bool] = mapped_column(default=False)
     net: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    issue_date: Mapped[date | None]  # the invoice's, copied when it is issued
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 

@@ -13,7 +13,7 @@ nothing left is *churn*. Starting MRR + movements = ending MRR, month by month.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal_column, or_, select, union_all
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.customers.models import Customer
@@ -39,74 +39,87 @@ COUNTS = ("new_customers", "reactivated_customers", "churned_customers")
 OPENING = 0  # the month number standing for "everything before the first month"
 
 
-def _contributions(currency: str):
-    """(customer_id, at, amount): + MRR at activation, ± at each change, − at the end."""
+def _contributions():
+    """(customer_id, at, amount, starts): + MRR at activation, ± at each change, − at the end.
+
+    `starts` is 1 on activations, so a customer's first activation can be told
+    from a later one (new versus reactivation) without another pass.
+    """
     changed = (
         select(ServiceEvent.service_id, func.sum(ServiceEvent.mrr_change).label("total"))
         .where(ServiceEvent.mrr_change.is_not(None))
         .group_by(ServiceEvent.service_id)
         .subquery()
     )
-    in_currency = Service.customer_id.in_(select(Customer.id).where(Customer.currency == currency))
+    none, one = literal_column("0", Integer), literal_column("1", Integer)
     # What the service started with: today's MRR minus every change since.
     starts = (
         select(
             Service.customer_id.label("customer_id"),
             Service.activated_at.label("at"),
             (Service.mrr - func.coalesce(changed.c.total, zero())).label("amount"),
+            one.label("starts"),
         )
         .outerjoin(changed, changed.c.service_id == Service.id)
-        .where(Service.activated_at.is_not(None), in_currency)
+        .where(Service.activated_at.is_not(None))
     )
     changes = (
-        select(Service.customer_id, ServiceEvent.created_at, ServiceEvent.mrr_change)
+        select(Service.customer_id, ServiceEvent.created_at, ServiceEvent.mrr_change, none)
         .join(Service, Service.id == ServiceEvent.service_id)
-        .where(ServiceEvent.mrr_change.is_not(None), in_currency)
+        .where(ServiceEvent.mrr_change.is_not(None))
     )
-    ends = select(Service.customer_id, Service.ended_at, zero() - Service.mrr).where(
-        Service.activated_at.is_not(None), Service.ended_at.is_not(None), in_currency
+    ends = select(Service.customer_id, Service.ended_at, zero() - Service.mrr, none).where(
+        Service.activated_at.is_not(None), Service.ended_at.is_not(None)
     )
     return union_all(starts, changes, ends).subquery()
 
 
 def _monthly_rows(first: int, last: int, currency: str):
-    """Per (customer, month with a change): the MRR added and the MRR at the month's end."""
-    moves = _contributions(currency)
+    """Per (customer, month with a change): MRR added, MRR at the month's end, activations
+    before the month."""
+    moves = _contributions()
     before = datetime.combine(period_start(first), time())
     until = datetime.combine(period_end(last) + timedelta(days=1), time())
     month = case(
         (moves.c.at < before, literal_column(str(OPENING))), else_=month_number(moves.c.at)
     )
+    # Customers in other currencies are few (usually none): leave them out by anti-join.
+    others = select(Customer.id).where(
+        or_(Customer.currency < currency, Customer.currency > currency)
+    )
     dated = (
-        select(moves.c.customer_id, month.label("month"), moves.c.amount)
-        .where(moves.c.at < until)
+        select(moves.c.customer_id, month.label("month"), moves.c.amount, moves.c.starts)
+        .where(moves.c.at < until, moves.c.customer_id.not_in(others))
         .subquery()
     )
     deltas = (
-        select(dated.c.customer_id, dated.c.month, func.sum(dated.c.amount).label("delta"))
+        select(
+            dated.c.customer_id,
+            dated.c.month,
+            func.sum(dated.c.amount).label("delta"),
+            func.sum(dated.c.starts).label("starts"),
+        )
         .group_by(dated.c.customer_id, dated.c.month)
         .subquery()
     )
-    closing = func.sum(deltas.c.delta).over(
-        partition_by=deltas.c.customer_id, order_by=deltas.c.month
-    )
+    window = {"partition_by": deltas.c.customer_id, "order_by": deltas.c.month}
     return select(
-        deltas.c.customer_id, deltas.c.month, deltas.c.delta, closing.label("closing")
+        deltas.c.customer_id,
+        deltas.c.month,
+        deltas.c.delta,
+        func.sum(deltas.c.delta).over(**window).label("closing"),
+        func.coalesce(
+            func.sum(deltas.c.starts).over(rows=(None, -1), **window), literal_column("0")
+        ).label("started_before"),
     ).subquery()
 
 
 def movement_sums(connection, first: int, last: int, currency: str) -> dict[int, dict]:
     """{month number: movements and customer counts}; OPENING holds the starting position."""
     rows = _monthly_rows(first, last, currency)
-    firsts = (
-        select(Service.customer_id, func.min(Service.activated_at).label("first_at"))
-        .where(Service.activated_at.is_not(None))
-        .group_by(Service.customer_id)
-        .subquery()
-    )
     closing, month = rows.c.closing, rows.c.month
     opening = closing - rows.c.delta
-    is_first = month_number(firsts.c.first_at) == month
+    is_first = rows.c.started_before == 0
     cases = {
         "new": (and_(opening <= 0, closing > 0, is_first), closing),
         "reactivation": (and_(opening <= 0, closing > 0, ~is_first), closing),
@@ -124,11 +137,7 @@ def movement_sums(connection, first: int, last: int, currency: str) -> dict[int,
         func.sum(case((closing > 0, closing), else_=zero())).label("opening_mrr"),
         func.count(case((closing > 0, 1))).label("opening_customers"),
     ]
-    stmt = (
-        select(month, *columns)
-        .join(firsts, firsts.c.customer_id == rows.c.customer_id)
-        .group_by(month)
-    )
+    stmt = select(month, *columns).group_by(month)
     return {row.month: row._mapping for row in connection.execute(stmt)}
 
 

@@ -12,17 +12,16 @@ partial index), and those settled or voided after the day.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select, union
+from sqlalchemy import and_, case, func, or_, select, union, union_all
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.customers.models import Customer
 from cloudmanager.invoices.models import ISSUED, VOID, CreditNote, Invoice, Payment
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import currency_of
-from cloudmanager.reporting.revenue_breakdown import others_label
+from cloudmanager.reporting.revenue_breakdown import fold_rest, others_label, ranked
 from cloudmanager.reporting.sql import snapshot, zero
 
 BUCKETS = (
@@ -36,7 +35,11 @@ AMOUNTS = tuple(key for key, _ in BUCKETS) + ("outstanding",)
 
 
 def owed_on(day: date, currency: str):
-    """A subquery: (customer_id, due_date, owed) of every invoice with something owed on `day`."""
+    """A subquery: (customer_id, due_date, owed) of every invoice with something owed on `day`.
+
+    Two disjoint parts: the invoices open today (read from their partial index),
+    and the few others that payments, credit notes or a void after `day` touched.
+    """
     late_payments = (
         select(Payment.invoice_id, func.sum(Payment.applied).label("amount"))
         .where(Payment.received_on > day)
@@ -52,29 +55,31 @@ def owed_on(day: date, currency: str):
     voided_later = and_(
         Invoice.state == VOID, Invoice.voided_at >= datetime.combine(day + timedelta(1), time())
     )
-    candidates = union(
-        select(Invoice.id).where(Invoice.state == ISSUED, Invoice.balance > 0),
-        select(late_payments.c.invoice_id),
-        select(late_credits.c.invoice_id),
-        select(Invoice.id).where(voided_later),
-    ).subquery()
     owed = (
         Invoice.balance
         + func.coalesce(late_payments.c.amount, zero())
         + func.coalesce(late_credits.c.amount, zero())
     )
-    return (
-        select(Invoice.customer_id, Invoice.due_date, owed.label("owed"))
-        .join(candidates, candidates.c.id == Invoice.id)
-        .outerjoin(late_payments, late_payments.c.invoice_id == Invoice.id)
-        .outerjoin(late_credits, late_credits.c.invoice_id == Invoice.id)
-        .where(
-            Invoice.issue_date <= day,
-            Invoice.currency == currency,
-            or_(Invoice.state == ISSUED, voided_later),
+
+    def part(*where):
+        return (
+            select(Invoice.customer_id, Invoice.due_date, owed.label("owed"))
+            .outerjoin(late_payments, late_payments.c.invoice_id == Invoice.id)
+            .outerjoin(late_credits, late_credits.c.invoice_id == Invoice.id)
+            .where(Invoice.issue_date <= day, Invoice.currency == currency, *where)
         )
-        .subquery()
+
+    touched = union(
+        select(late_payments.c.invoice_id),
+        select(late_credits.c.invoice_id),
+        select(Invoice.id).where(voided_later),
+    ).subquery()
+    open_now = part(Invoice.state == ISSUED, Invoice.balance > 0)
+    settled_since = part(
+        Invoice.id.in_(select(touched.c.invoice_id)),
+        or_(and_(Invoice.state == ISSUED, Invoice.balance <= 0), voided_later),
     )
+    return union_all(open_now, settled_since).subquery()
 
 
 def _buckets(owed, day: date) -> list:
@@ -96,10 +101,16 @@ def _buckets(owed, day: date) -> list:
 
 
 def per_customer(day: date, currency: str):
-    """A subquery: the buckets, outstanding total and invoice count of each customer."""
+    """A subquery: the buckets, outstanding total (`sort_key`) and invoices of each customer."""
     owed = owed_on(day, currency)
+    buckets = _buckets(owed, day)
     return (
-        select(owed.c.customer_id, func.count().label("invoices"), *_buckets(owed, day))
+        select(
+            owed.c.customer_id,
+            func.count().label("invoices"),
+            *buckets,
+            buckets[-1].element.label("sort_key"),
+        )
         .where(owed.c.owed > 0)
         .group_by(owed.c.customer_id)
         .subquery()
@@ -108,13 +119,13 @@ def per_customer(day: date, currency: str):
 
 def aging_totals(connection, day: date, currency: str) -> dict:
     """{bucket: amount, "outstanding": …, "invoices": n, "customers": n} over every customer."""
-    customers = per_customer(day, currency)
+    owed = owed_on(day, currency)
     row = connection.execute(
         select(
-            func.count(customers.c.customer_id).label("customers"),
-            cast(func.coalesce(func.sum(customers.c.invoices), 0), Integer).label("invoices"),
-            *[func.coalesce(func.sum(customers.c[key]), zero()).label(key) for key in AMOUNTS],
-        )
+            func.count(func.distinct(owed.c.customer_id)).label("customers"),
+            func.count().label("invoices"),
+            *[func.coalesce(column, zero()).label(column.name) for column in _buckets(owed, day)],
+        ).where(owed.c.owed > 0)
     ).one()
     return dict(row._mapping)
 
@@ -127,21 +138,15 @@ def compute_aging(params: ReportParams) -> ReportResult:
     """The customers owing the most, the rest in one row, and the totals of all."""
     day, currency = params.date_to, currency_of(params)
     limit = int(params.filters.get("top") or 100)
-    customers = per_customer(day, currency)
-    top = (
-        select(customers, Customer.number, Customer.name)
-        .join(Customer, Customer.id == customers.c.customer_id)
-        .order_by(customers.c.outstanding.desc(), Customer.number)
-        .limit(limit)
-    )
+    amounts = ("invoices",) + AMOUNTS
     with snapshot() as connection:
-        shown = connection.execute(top).all()
-        totals = aging_totals(connection, day, currency)
-    rows = [_row(f"{r.number} · {r.name}", r.invoices, r._mapping) for r in shown]
-    if totals["customers"] > len(rows):
-        rest = {key: totals[key] - sum((row[key] for row in rows), ZERO) for key in AMOUNTS}
-        invoices = totals["invoices"] - sum(row["invoices"] for row in rows)
-        rows.append(_row(others_label(totals["customers"] - len(rows)), invoices, rest))
+        stmt = ranked(per_customer(day, currency), amounts, limit)
+        shown = [row._mapping for row in connection.execute(stmt)]
+    hidden, rest = fold_rest(shown, amounts)
+    rows = [_row(f"{r['number']} · {r['name']}", r["invoices"], r) for r in shown]
+    if hidden:
+        rows.append(_row(others_label(hidden), rest["invoices"], rest))
+    totals = {key: (shown[0][f"all_{key}"] if shown else ZERO) for key in amounts}
     chart = bar_chart(
         f"Receivables by days overdue on {day.isoformat()}",
         [label for _, label in BUCKETS],
@@ -155,7 +160,7 @@ def compute_aging(params: ReportParams) -> ReportResult:
             Column("outstanding", "Outstanding", "money"),
         ],
         rows=rows,
-        totals=_row("Total", totals["invoices"], totals) if rows else None,
+        totals=_row("Total", int(totals["invoices"]), totals) if rows else None,
         chart=chart,
         notes=[
             f"Amounts in {currency}, as owed at the end of {day.isoformat()}: invoice balances "

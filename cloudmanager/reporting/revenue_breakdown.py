@@ -8,7 +8,7 @@ rest into one "other customers" row, so the totals stay the totals of all.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Integer, cast, func, literal, select, union_all
+from sqlalchemy import Integer, cast, func, literal_column, select, union_all
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.customers.models import Customer
@@ -21,7 +21,9 @@ from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import (
     credited_between,
     currency_of,
+    invoiced_in,
     issued_between,
+    not_void,
     received_between,
 )
 from cloudmanager.reporting.sql import snapshot, zero
@@ -47,21 +49,25 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 
 def _product_parts(params: ReportParams):
     currency = currency_of(params)
+    # Lines carry their invoice's issue date: a period's lines are read from their index.
     invoiced = (
         select(
             InvoiceLine.product_id.label("product_id"),
             func.sum(InvoiceLine.net).label("invoiced"),
             zero().label("credited"),
         )
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(*issued_between(params.date_from, params.date_to, currency))
+        .where(
+            InvoiceLine.issue_date >= params.date_from,
+            InvoiceLine.issue_date <= params.date_to,
+            not_void(InvoiceLine.invoice_id),
+            invoiced_in(InvoiceLine.invoice_id, currency),
+        )
         .group_by(InvoiceLine.product_id)
     )
     credited = (
         select(InvoiceLine.product_id, zero(), func.sum(CreditNoteLine.net))
         .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
         .join(InvoiceLine, InvoiceLine.id == CreditNoteLine.invoice_line_id)
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)
         .where(*credited_between(params.date_from, params.date_to, currency))
         .group_by(InvoiceLine.product_id)
     )
@@ -148,30 +154,21 @@ def compute_by_product(params: ReportParams) -> ReportResult:
 
 
 def _customer_parts(params: ReportParams):
+    """Per customer: invoices, invoiced, credited and collected (one aggregate over all three)."""
     currency = currency_of(params)
-    none = literal(0)
-    invoiced = (
-        select(
-            Invoice.customer_id.label("customer_id"),
-            func.count(Invoice.id).label("invoices"),
-            func.sum(Invoice.net_total).label("invoiced"),
-            zero().label("credited"),
-            zero().label("collected"),
-        )
-        .where(*issued_between(params.date_from, params.date_to, currency))
-        .group_by(Invoice.customer_id)
+    none, one = literal_column("0", Integer), literal_column("1", Integer)
+    invoiced = select(
+        Invoice.customer_id.label("customer_id"),
+        one.label("invoices"),
+        Invoice.net_total.label("invoiced"),
+        zero().label("credited"),
+        zero().label("collected"),
+    ).where(*issued_between(params.date_from, params.date_to, currency))
+    credited = select(CreditNote.customer_id, none, zero(), CreditNote.net_total, zero()).where(
+        *credited_between(params.date_from, params.date_to, currency)
     )
-    credited = (
-        select(CreditNote.customer_id, none, zero(), func.sum(CreditNote.net_total), zero())
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)
-        .where(*credited_between(params.date_from, params.date_to, currency))
-        .group_by(CreditNote.customer_id)
-    )
-    collected = (
-        select(Payment.customer_id, none, zero(), zero(), func.sum(Payment.amount))
-        .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(*received_between(params.date_from, params.date_to, currency))
-        .group_by(Payment.customer_id)
+    collected = select(Payment.customer_id, none, zero(), zero(), Payment.amount).where(
+        *received_between(params.date_from, params.date_to, currency)
     )
     parts = union_all(invoiced, credited, collected).subquery()
     return (
@@ -202,51 +199,62 @@ def _customer_row(label: str, invoices: int, invoiced, credited, collected, tota
     }
 
 
+def ranked(sums, amounts: tuple[str, ...], limit: int):
+    """The `limit` rows of `sums` with the largest `sort_key`, each with the totals of all rows.
+
+    One pass: the window sums are taken over every row before the LIMIT, and only
+    the rows kept are joined with their customer (its number and name).
+    """
+    totals = [func.count().over().label("all_customers")]
+    for key in amounts:
+        total = func.sum(sums.c[key]).over()
+        if isinstance(sums.c[key].type, Integer):  # PostgreSQL sums integers as NUMERIC
+            total = cast(total, Integer)
+        totals.append(total.label(f"all_{key}"))
+    order = (sums.c.sort_key.desc(), sums.c.customer_id)
+    top = select(sums, *totals).order_by(*order).limit(limit).subquery()
+    return (
+        select(top, Customer.number, Customer.name)
+        .join(Customer, Customer.id == top.c.customer_id)
+        .order_by(top.c.sort_key.desc(), top.c.customer_id)
+    )
+
+
+def fold_rest(shown: list, amounts: tuple[str, ...]) -> tuple[int, dict]:
+    """(customers not shown, their sums) from the window totals every shown row carries."""
+    if not shown:
+        return 0, {}
+    first = shown[0]
+    rest = {key: first[f"all_{key}"] - sum(row[key] for row in shown) for key in amounts}
+    return first["all_customers"] - len(shown), rest
+
+
 def compute_by_customer(params: ReportParams) -> ReportResult:
     """The customers with the most net revenue, the others in one row, and the totals."""
     limit = int(params.filters.get("top") or 100)
     sums = _customer_parts(params)
-    net = sums.c.invoiced - sums.c.credited
-    top = (
-        select(sums, Customer.number, Customer.name)
-        .join(Customer, Customer.id == sums.c.customer_id)
-        .order_by(net.desc(), Customer.number)
-        .limit(limit)
-    )
-    everything = select(
-        func.count(sums.c.customer_id),
-        cast(func.coalesce(func.sum(sums.c.invoices), 0), Integer),
-        func.coalesce(func.sum(sums.c.invoiced), zero()),
-        func.coalesce(func.sum(sums.c.credited), zero()),
-        func.coalesce(func.sum(sums.c.collected), zero()),
-    )
+    net = (sums.c.invoiced - sums.c.credited).label("sort_key")
+    per_customer = select(sums, net).subquery()
+    amounts = ("invoices", "invoiced", "credited", "collected")
     with snapshot() as connection:
-        shown = connection.execute(top).all()
-        count, invoices, invoiced, credited, collected = connection.execute(everything).one()
-    total_net = invoiced - credited
-    rows = [
-        _customer_row(
-            f"{row.number} · {row.name}",
-            row.invoices,
-            row.invoiced,
-            row.credited,
-            row.collected,
+        shown = [row._mapping for row in connection.execute(ranked(per_customer, amounts, limit))]
+    hidden, rest = fold_rest(shown, amounts)
+    total = {key: (shown[0][f"all_{key}"] if shown else 0) for key in amounts}
+    total_net = (total["invoiced"] - total["credited"]) if shown else ZERO
+
+    def row(label: str, values) -> dict:
+        return _customer_row(
+            label,
+            int(values["invoices"]),
+            values["invoiced"],
+            values["credited"],
+            values["collected"],
             total_net,
         )
-        for row in shown
-    ]
-    if count > len(rows):
-        rows.append(
-            _customer_row(
-                others_label(count - len(rows)),
-                invoices - sum(row["invoices"] for row in rows),
-                invoiced - sum((row["invoiced"] for row in rows), ZERO),
-                credited - sum((row["credited"] for row in rows), ZERO),
-                collected - sum((row["collected"] for row in rows), ZERO),
-                total_net,
-            )
-        )
-    totals = _customer_row("Total", invoices, invoiced, credited, collected, total_net)
+
+    rows = [row(f"{found['number']} · {found['name']}", found) for found in shown]
+    if hidden:
+        rows.append(row(others_label(hidden), rest))
     return ReportResult(
         columns=[
             Column("customer", "Customer"),
@@ -258,7 +266,7 @@ def compute_by_customer(params: ReportParams) -> ReportResult:
             Column("share", "Share", "percent"),
         ],
         rows=rows,
-        totals=totals if rows else None,
+        totals=row("Total", total) if rows else None,
         notes=[
             f"Amounts in {currency_of(params)}. Revenue without tax, collected with tax; "
             "the same rules as the revenue report, whose totals these add up to."

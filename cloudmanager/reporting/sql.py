@@ -1,4 +1,4 @@
-"""SQL building blocks of the finance reports: one snapshot, period numbers, exact tax.
+"""SQL building blocks of the finance reports: one snapshot, period numbers, zero.
 
 Reports read through `snapshot()`, so every statement of one report sees the
 same committed state. Amounts stay `Money` expressions (scaled integers on
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Iterator
 
-from sqlalchemy import Integer, cast, extract, func, literal, literal_column, type_coerce
+from sqlalchemy import Integer, cast, extract, literal, literal_column
 from sqlalchemy.engine import Connection
 
 from cloudmanager.core.money import ZERO, Money
@@ -37,6 +37,10 @@ def snapshot() -> Iterator[Connection]:
             connection.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
+            # These statements look expensive to the planner but run in milliseconds:
+            # JIT compiling them costs seconds. Hash aggregates per customer need room.
+            connection.exec_driver_sql("SET LOCAL jit = off")
+            connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         elif connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN")
         try:
@@ -87,17 +91,3 @@ def period_label(number: int, months: int = 1) -> str:
 def periods_between(date_from: date, date_to: date, months: int = 1) -> list[int]:
     """Every period number from the one holding `date_from` to the one holding `date_to`."""
     return list(range(number_of(date_from, months), number_of(date_to, months) + 1))
-
-
-def tax_on(net, rate):
-    """Tax on a sum of line nets (≥ 0) at `rate` percent, half-up to cents, as Money.
-
-    The invoices' engine rounds the tax of each rate once per document; this is
-    the same rule in SQL. Money columns are scaled integers on SQLite (cents,
-    and hundredths of a percent), so the product is rounded in integers there.
-    """
-    if db.engine.dialect.name == "sqlite":
-        cents = type_coerce(net, Integer) * type_coerce(rate, Integer)
-        rounded = (cents + literal_column("5000", Integer)) // literal_column("10000", Integer)
-        return type_coerce(rounded, Money())
-    return type_coerce(func.round(net * rate / literal_column("100"), 2), Money())

@@ -1,74 +1,53 @@
 """The tax report: taxable base and tax per rate and period, what a VAT return asks for.
 
 Invoices count in the period of their issue date, credit notes in the period
-of theirs and reduce it. The tax of each rate is computed per document, on the
-sum of that rate's line nets, half-up to cents: the rule of the invoices'
-engine, so each document adds exactly the tax printed on it. Reverse-charge
-sales are rows of their own (no VAT charged; they go to the EC sales list).
+of theirs and reduce it. The figures are the documents' own VAT breakdowns
+(`TaxBreakdown`, stored when each was issued): per rate, the taxable amount
+and the tax exactly as the document carries them. Reverse-charge sales are
+rows of their own (no VAT charged; they go to the EC sales list).
 """
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import case, func, select
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.invoices.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from cloudmanager.invoices.breakdown import TaxBreakdown
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, PERIOD_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
-from cloudmanager.reporting.revenue import credited_between, currency_of, issued_between
+from cloudmanager.reporting.revenue import currency_of, not_void
 from cloudmanager.reporting.sql import GRANULARITIES, period_label, period_number, snapshot
-from cloudmanager.reporting.sql import tax_on, zero
+from cloudmanager.reporting.sql import zero
 
 AMOUNTS = ("sales_base", "sales_tax", "credited_base", "credited_tax", "net_base", "net_tax")
 
 
-def _per_document(line, document_id, day, where, months: int, credit: bool):
-    """Per (document, rate): the period, the base and its tax, in the invoice or credit columns."""
-    period = period_number(day, months).label("period")
-    base = func.sum(line.net)
-    tax = tax_on(base, line.tax_rate)
-    amounts = [zero(), zero(), base, tax] if credit else [base, tax, zero(), zero()]
-    keys = (line.tax_name, line.tax_rate, line.reverse_charge)
-    stmt = select(
-        period,
-        line.tax_name.label("tax_name"),
-        line.tax_rate.label("rate"),
-        line.reverse_charge.label("reverse_charge"),
-        *[amount.label(key) for amount, key in zip(amounts, AMOUNTS)],
-    )
-    return stmt.where(*where).group_by(document_id, period, *keys)
-
-
 def tax_rows(connection, params: ReportParams, months: int) -> list:
     """(period, tax_name, rate, reverse_charge, sales/credited base and tax) per period and rate."""
-    currency = currency_of(params)
-    sales = _per_document(
-        InvoiceLine,
-        Invoice.id,
-        Invoice.issue_date,
-        issued_between(params.date_from, params.date_to, currency),
-        months,
-        credit=False,
-    ).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-    credits = (
-        _per_document(
-            CreditNoteLine,
-            CreditNote.id,
-            CreditNote.issue_date,
-            credited_between(params.date_from, params.date_to, currency),
-            months,
-            credit=True,
-        )
-        .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)
-    )
-    documents = union_all(sales, credits).subquery()
-    keys = (documents.c.period, documents.c.reverse_charge, documents.c.rate, documents.c.tax_name)
+    row = TaxBreakdown
+    period = period_number(row.issue_date, months).label("period")
+    is_credit = row.credit_note_id.is_not(None)
+
+    def summed(amount, credit: bool):
+        return func.sum(case((is_credit if credit else ~is_credit, amount), else_=zero()))
+
+    keys = (period, row.reverse_charge, row.rate, row.tax_name)
     stmt = (
-        select(*keys, *[func.sum(documents.c[key]).label(key) for key in AMOUNTS[:4]])
+        select(
+            *keys,
+            summed(row.taxable, False).label("sales_base"),
+            summed(row.tax, False).label("sales_tax"),
+            summed(row.taxable, True).label("credited_base"),
+            summed(row.tax, True).label("credited_tax"),
+        )
+        .where(
+            row.issue_date >= params.date_from,
+            row.issue_date <= params.date_to,
+            row.currency == currency_of(params),
+            not_void(row.invoice_id),
+        )
         .group_by(*keys)
-        .order_by(documents.c.period, documents.c.reverse_charge, documents.c.rate.desc())
-        .order_by(documents.c.tax_name)
+        .order_by(period, row.reverse_charge, row.rate.desc(), row.tax_name)
     )
     return connection.execute(stmt).all()
 

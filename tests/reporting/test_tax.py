@@ -121,3 +121,22 @@ def test_monthly_rows_put_credit_notes_in_their_own_month(invoices):
 def test_reverse_charge_sales_are_named_in_the_notes(invoices):
     result = run_report("tax", date(2026, 1, 1), date(2026, 3, 31), period="quarter")
     assert "Reverse-charge sales in the period: 500.00" in result.notes[0]
+
+
+def test_an_invoice_credited_in_three_parts_nets_to_zero_tax_to_the_cent(
+    make_customer, issue, credit, db
+):
+    # 3 × 0.35 @19 %: tax 0.1995 → 0.20. Two notes of one each: 0.0665 → 0.07 apiece;
+    # the closing note carries what is left, 0.06 (its own rounding would say 0.07).
+    from cloudmanager.invoices.models import CreditNote
+
+    invoice = issue(make_customer("Cents GmbH"), date(2026, 5, 4), [(3, "0.35", None, None)])
+    for day in (5, 6, 7):
+        credit(invoice, date(2026, 5, day), lines={0: "1"})
+    assert [n.tax_total for n in db.session.query(CreditNote).order_by(CreditNote.id)] == [
+        D("0.07"),
+        D("0.07"),
+        D("0.06"),
+    ]
+    (row,) = run_report("tax", date(2026, 5, 1), date(2026, 5, 31)).rows
+    assert cells(row)[3:] == (D("1.05"), D("0.20"), D("1.05"), D("0.20"), D("0.00"), D("0.00"))

@@ -13,7 +13,7 @@ nothing left is *churn*. Starting MRR + movements = ending MRR, month by month.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal_column, select, union_all
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.customers.models import Customer
@@ -71,25 +71,35 @@ def _contributions():
     ends = select(Service.customer_id, Service.ended_at, zero() - Service.mrr, none).where(
         Service.activated_at.is_not(None), Service.ended_at.is_not(None)
     )
-    return union_all(starts, changes, ends).subquery()
+    return union_all(starts, changes, ends).cte("moves")
 
 
 def _monthly_rows(first: int, last: int, currency: str):
-    """Per (customer, month with a change): MRR added, MRR at the month's end, activations
-    before the month."""
+    """(opening, rows): each customer's MRR and activations before the first month (a CTE),
+    and per (customer, month with a change) the MRR added, the MRR at the month's end and
+    whether the customer had been activated before."""
     moves = _contributions()
     before = datetime.combine(period_start(first), time())
     until = datetime.combine(period_end(last) + timedelta(days=1), time())
-    month = case(
-        (moves.c.at < before, literal_column(str(OPENING))), else_=month_number(moves.c.at)
-    )
-    # Customers in other currencies are few (usually none): leave them out by anti-join.
-    others = select(Customer.id).where(
-        or_(Customer.currency < currency, Customer.currency > currency)
+    ours = moves.c.customer_id.in_(select(Customer.id).where(Customer.currency == currency))
+    opening = (
+        select(
+            moves.c.customer_id,
+            func.sum(moves.c.amount).label("mrr"),
+            func.sum(moves.c.starts).label("starts"),
+        )
+        .where(moves.c.at < before, ours)
+        .group_by(moves.c.customer_id)
+        .cte("opening")
     )
     dated = (
-        select(moves.c.customer_id, month.label("month"), moves.c.amount, moves.c.starts)
-        .where(moves.c.at < until, moves.c.customer_id.not_in(others))
+        select(
+            moves.c.customer_id,
+            month_number(moves.c.at).label("month"),
+            moves.c.amount,
+            moves.c.starts,
+        )
+        .where(moves.c.at >= before, moves.c.at < until, ours)
         .subquery()
     )
     deltas = (
@@ -103,20 +113,28 @@ def _monthly_rows(first: int, last: int, currency: str):
         .subquery()
     )
     window = {"partition_by": deltas.c.customer_id, "order_by": deltas.c.month}
-    return select(
-        deltas.c.customer_id,
-        deltas.c.month,
-        deltas.c.delta,
-        func.sum(deltas.c.delta).over(**window).label("closing"),
-        func.coalesce(
-            func.sum(deltas.c.starts).over(rows=(None, -1), **window), literal_column("0")
-        ).label("started_before"),
-    ).subquery()
+    none = literal_column("0", Integer)
+    rows = (
+        select(
+            deltas.c.month,
+            deltas.c.delta,
+            (func.coalesce(opening.c.mrr, zero()) + func.sum(deltas.c.delta).over(**window)).label(
+                "closing"
+            ),
+            (
+                func.coalesce(opening.c.starts, none)
+                + func.coalesce(func.sum(deltas.c.starts).over(rows=(None, -1), **window), none)
+            ).label("started_before"),
+        )
+        .outerjoin(opening, opening.c.customer_id == deltas.c.customer_id)
+        .subquery()
+    )
+    return opening, rows
 
 
 def movement_sums(connection, first: int, last: int, currency: str) -> dict[int, dict]:
     """{month number: movements and customer counts}; OPENING holds the starting position."""
-    rows = _monthly_rows(first, last, currency)
+    start, rows = _monthly_rows(first, last, currency)
     closing, month = rows.c.closing, rows.c.month
     opening = closing - rows.c.delta
     is_first = rows.c.started_before == 0
@@ -133,12 +151,19 @@ def movement_sums(connection, first: int, last: int, currency: str) -> dict[int,
     ]
     for key, movement in zip(COUNTS, ("new", "reactivation", "churn")):
         columns.append(func.count(case((cases[movement][0], 1))).label(key))
-    columns += [
-        func.sum(case((closing > 0, closing), else_=zero())).label("opening_mrr"),
-        func.count(case((closing > 0, 1))).label("opening_customers"),
-    ]
-    stmt = select(month, *columns).group_by(month)
-    return {row.month: row._mapping for row in connection.execute(stmt)}
+    none = literal_column("0", Integer)
+    movements = select(month, *columns, zero(), none).group_by(month)
+    paying = start.c.mrr > 0
+    starting = select(
+        literal_column(str(OPENING), Integer),
+        *[zero() for _ in cases],
+        *[none for _ in COUNTS],
+        func.coalesce(func.sum(case((paying, start.c.mrr), else_=zero())), zero()),
+        func.count(case((paying, 1))),
+    )
+    keys = ("month", *cases, *COUNTS, "opening_mrr", "opening_customers")
+    found = connection.execute(union_all(movements, starting)).all()
+    return {row[0]: dict(zip(keys, row)) for row in found}
 
 
 def mrr_rows(connection, date_from: date, date_to: date, currency: str) -> list[dict]:

@@ -44,13 +44,13 @@ def owed_on(day: date, currency: str):
         select(Payment.invoice_id, func.sum(Payment.applied).label("amount"))
         .where(Payment.received_on > day)
         .group_by(Payment.invoice_id)
-        .subquery()
+        .cte("late_payments")
     )
     late_credits = (
         select(CreditNote.invoice_id, func.sum(CreditNote.applied_to_invoice).label("amount"))
         .where(CreditNote.issue_date > day)
         .group_by(CreditNote.invoice_id)
-        .subquery()
+        .cte("late_credits")
     )
     voided_later = and_(
         Invoice.state == VOID, Invoice.voided_at >= datetime.combine(day + timedelta(1), time())
@@ -61,22 +61,22 @@ def owed_on(day: date, currency: str):
         + func.coalesce(late_credits.c.amount, zero())
     )
 
-    def part(*where):
+    def part(stmt, *where):
         return (
-            select(Invoice.customer_id, Invoice.due_date, owed.label("owed"))
-            .outerjoin(late_payments, late_payments.c.invoice_id == Invoice.id)
+            stmt.outerjoin(late_payments, late_payments.c.invoice_id == Invoice.id)
             .outerjoin(late_credits, late_credits.c.invoice_id == Invoice.id)
             .where(Invoice.issue_date <= day, Invoice.currency == currency, *where)
         )
 
+    columns = (Invoice.customer_id, Invoice.due_date, owed.label("owed"))
     touched = union(
         select(late_payments.c.invoice_id),
         select(late_credits.c.invoice_id),
         select(Invoice.id).where(voided_later),
     ).subquery()
-    open_now = part(Invoice.state == ISSUED, Invoice.balance > 0)
+    open_now = part(select(*columns), Invoice.state == ISSUED, Invoice.balance > 0)
     settled_since = part(
-        Invoice.id.in_(select(touched.c.invoice_id)),
+        select(*columns).select_from(touched).join(Invoice, Invoice.id == touched.c.invoice_id),
         or_(and_(Invoice.state == ISSUED, Invoice.balance <= 0), voided_later),
     )
     return union_all(open_now, settled_since).subquery()

@@ -21,6 +21,8 @@ import cloudmanager.core.money
 MONTHS = "CASE cycle WHEN 'quarterly' THEN 3 WHEN 'semiannual' THEN 6 WHEN 'annual' THEN 12 ELSE 1 END"
 OPEN = "state = 'issued' AND gross_total - paid_total - credited_total > 0"
 OPEN_INCLUDE = ['id', 'issue_date', 'currency', 'gross_total', 'paid_total', 'credited_total']
+REVENUE_INCLUDE = ['state', 'currency', 'customer_id', 'net_total', 'tax_total', 'gross_total']
+PAYMENT_INCLUDE = ['invoice_id', 'customer_id', 'method', 'amount', 'applied']
 BREAKDOWN_INCLUDE = ['invoice_id', 'credit_note_id', 'currency', 'tax_name', 'rate', 'reverse_charge', 'taxable', 'tax']
 
 
@@ -59,11 +61,13 @@ def upgrade():
         batch_op.add_column(sa.Column('issue_date', sa.Date(), nullable=True))
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_index('ix_invoices_issue_date_id')
+        batch_op.create_index('ix_invoices_issue_date_id', ['issue_date', 'id'], unique=False, postgresql_include=REVENUE_INCLUDE)
         batch_op.create_index('ix_invoices_currency', ['currency'], unique=False)
         batch_op.create_index('ix_invoices_open', ['customer_id', 'due_date'], unique=False, postgresql_where=sa.text(OPEN), postgresql_include=OPEN_INCLUDE, sqlite_where=sa.text(OPEN))
 
     with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.create_index('ix_payments_received_on', ['received_on'], unique=False)
+        batch_op.create_index('ix_payments_received_on', ['received_on'], unique=False, postgresql_include=PAYMENT_INCLUDE)
 
     with op.batch_alter_table('service_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mrr_change', cloudmanager.core.money.Money(scale=2, precision=18), nullable=True))
@@ -137,6 +141,8 @@ def downgrade():
     op.drop_index('ix_payments_received_on', table_name='payments')
     op.drop_index('ix_invoices_open', table_name='invoices')
     op.drop_index('ix_invoices_currency', table_name='invoices')
+    op.drop_index('ix_invoices_issue_date_id', table_name='invoices')
+    op.create_index('ix_invoices_issue_date_id', 'invoices', ['issue_date', 'id'], unique=False)
     op.drop_index('ix_invoice_lines_issue_date', table_name='invoice_lines')
     op.drop_column('invoice_lines', 'issue_date')
     op.drop_index('ix_credit_notes_issue_date', table_name='credit_notes')

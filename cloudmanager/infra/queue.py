@@ -68,10 +68,10 @@ def jobs_dropped() -> Iterator[None]:
     year) renders no PDFs and emails nobody when it is committed."""
     from cloudmanager.extensions import db
 
-    pending = db.session().info.setdefault(PENDING_KEY, [])
-    before = len(pending)
+    before = len(db.session().info.setdefault(PENDING_KEY, []))
     yield
-    del db.session().info.get(PENDING_KEY, pending)[before:]
+    pending: list[PendingJob] = db.session().info.get(PENDING_KEY) or []
+    del pending[before:]
 
 
 @event.listens_for(Session, "after_commit")

@@ -34,7 +34,7 @@ PLANS: list[tuple[int, int, str, str, int, dict]] = [
     (8, 3, "CS-M", "monthly", 1, {}),  # the same customer comes back
     (2, 8, "CS-M", "quarterly", 2, {}),
     (9, 7, "K8S-STD", "monthly", 2, {2: ("change", {"quantity": "3"})}),
-    (10, 6, "CS-L", "monthly", 1, {"unpaid": 3}),
+    (10, 6, "CS-L", "monthly", 1, {"unpaid": 5}),
     (11, 5, "BKP-OFFSITE", "quarterly", 1, {}),
     (6, 4, "SUP-PREMIUM", "monthly", 1, {1: ("change", {"sku": "SUP-STANDARD"})}),
     (3, 2, "CS-S", "monthly", 3, {"unpaid": 1}),

@@ -169,11 +169,10 @@ def compute_revenue(params: ReportParams) -> ReportResult:
         rows = []
     labels = [row["period"] for row in rows]
     chart = bar_chart(
-        "Net revenue, credit notes and money collected per period",
+        "Net revenue and money collected per period",
         labels,
         [
             Series("Net revenue", [row["net"] for row in rows]),
-            Series("Credit notes", [-row["credited"] for row in rows]),
             Series("Collected", [row["collected"] for row in rows]),
         ],
     )

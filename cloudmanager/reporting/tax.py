@@ -9,7 +9,7 @@ rows of their own (no VAT charged; they go to the EC sales list).
 
 from sqlalchemy import case, func, select
 
-from cloudmanager.core.money import ZERO
+from cloudmanager.core.money import ZERO, format_money
 from cloudmanager.invoices.breakdown import TaxBreakdown
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, PERIOD_FILTER
@@ -75,16 +75,19 @@ def compute_tax(params: ReportParams) -> ReportResult:
     reverse = sum((r["net_base"] for r in rows if r["reverse_charge"] == "yes"), ZERO)
     per_period: dict[str, dict] = {}
     for row in rows:
-        sums = per_period.setdefault(row["period"], {"tax": ZERO, "reverse": ZERO})
+        sums = per_period.setdefault(row["period"], {"base": ZERO, "tax": ZERO, "reverse": ZERO})
+        sums["reverse" if row["reverse_charge"] == "yes" else "base"] += row["net_base"]
         sums["tax"] += row["net_tax"]
-        if row["reverse_charge"] == "yes":
-            sums["reverse"] += row["net_base"]
     chart = bar_chart(
-        "Tax due and reverse-charge sales per period",
+        "Taxed sales, tax due and reverse-charge sales per period",
         list(per_period),
         [
-            Series("Net tax", [sums["tax"] for sums in per_period.values()]),
-            Series("Reverse-charge sales", [sums["reverse"] for sums in per_period.values()]),
+            Series(label, [sums[key] for sums in per_period.values()])
+            for key, label in (
+                ("base", "Taxable base"),
+                ("tax", "Tax due"),
+                ("reverse", "Reverse-charge sales"),
+            )
         ],
     )
     return ReportResult(
@@ -104,10 +107,12 @@ def compute_tax(params: ReportParams) -> ReportResult:
         totals=totals if rows else None,
         chart=chart,
         notes=[
-            f"Amounts in {currency_of(params)}. Reverse-charge sales in the period: {reverse} "
-            "(no VAT charged; the customer accounts for it, list them in the EC sales list).",
-            "Tax is summed as printed on each invoice and credit note (per rate, on the sum of "
-            "that rate's lines). Credit notes reduce the period they are issued in.",
+            f"Amounts in {currency_of(params)}. Reverse-charge sales in the period: "
+            f"{format_money(reverse, '')} (no VAT charged; the customer accounts for it; list "
+            "them in the EC sales list).",
+            "Each invoice and credit note counts with the VAT breakdown it carries (per rate, "
+            "the tax on the sum of that rate's lines). Credit notes reduce the period they are "
+            "issued in.",
         ],
     )
 

@@ -7,6 +7,7 @@ rest into one "other customers" row, so the totals stay the totals of all.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import Integer, cast, func, literal_column, select, union_all
 
@@ -153,8 +154,8 @@ def compute_by_product(params: ReportParams) -> ReportResult:
 # --- by customer -------------------------------------------------------------------------
 
 
-def _customer_parts(params: ReportParams):
-    """Per customer: invoices, invoiced, credited and collected (one aggregate over all three)."""
+def _customer_revenue(params: ReportParams):
+    """Per customer: invoices, invoiced and credited in the period (one aggregate)."""
     currency = currency_of(params)
     none, one = literal_column("0", Integer), literal_column("1", Integer)
     invoiced = select(
@@ -162,26 +163,40 @@ def _customer_parts(params: ReportParams):
         one.label("invoices"),
         Invoice.net_total.label("invoiced"),
         zero().label("credited"),
-        zero().label("collected"),
     ).where(*issued_between(params.date_from, params.date_to, currency))
-    credited = select(CreditNote.customer_id, none, zero(), CreditNote.net_total, zero()).where(
+    credited = select(CreditNote.customer_id, none, zero(), CreditNote.net_total).where(
         *credited_between(params.date_from, params.date_to, currency)
     )
-    collected = select(Payment.customer_id, none, zero(), zero(), Payment.amount).where(
-        *received_between(params.date_from, params.date_to, currency)
-    )
-    parts = union_all(invoiced, credited, collected).subquery()
-    return (
+    parts = union_all(invoiced, credited).subquery()
+    sums = (
         select(
             parts.c.customer_id,
             cast(func.sum(parts.c.invoices), Integer).label("invoices"),
             func.sum(parts.c.invoiced).label("invoiced"),
             func.sum(parts.c.credited).label("credited"),
-            func.sum(parts.c.collected).label("collected"),
         )
         .group_by(parts.c.customer_id)
         .subquery()
     )
+    return select(sums, (sums.c.invoiced - sums.c.credited).label("sort_key")).subquery()
+
+
+def _collected(connection, params: ReportParams, customer_ids: list[int]) -> tuple[dict, Any]:
+    """({customer id: collected} for the customers shown, collected from everybody)."""
+    received = received_between(params.date_from, params.date_to, currency_of(params))
+    shown = {}
+    if customer_ids:
+        shown = dict(
+            connection.execute(
+                select(Payment.customer_id, func.sum(Payment.amount))
+                .where(*received, Payment.customer_id.in_(customer_ids))
+                .group_by(Payment.customer_id)
+            ).all()
+        )
+    total = connection.execute(
+        select(func.coalesce(func.sum(Payment.amount), zero())).where(*received)
+    )
+    return shown, total.scalar_one()
 
 
 CUSTOMER_AMOUNTS = ("invoiced", "credited", "net", "collected")
@@ -230,31 +245,36 @@ def fold_rest(shown: list, amounts: tuple[str, ...]) -> tuple[int, dict]:
 
 
 def compute_by_customer(params: ReportParams) -> ReportResult:
-    """The customers with the most net revenue, the others in one row, and the totals."""
+    """The customers with the most net revenue, the others in one row, and the totals.
+
+    The ranking needs invoices and credit notes only; what was collected is summed
+    for the customers shown and once for everybody, not per customer for all.
+    """
     limit = int(params.filters.get("top") or 100)
-    sums = _customer_parts(params)
-    net = (sums.c.invoiced - sums.c.credited).label("sort_key")
-    per_customer = select(sums, net).subquery()
-    amounts = ("invoices", "invoiced", "credited", "collected")
+    amounts = ("invoices", "invoiced", "credited")
     with snapshot() as connection:
-        shown = [row._mapping for row in connection.execute(ranked(per_customer, amounts, limit))]
+        stmt = ranked(_customer_revenue(params), amounts, limit)
+        shown = [row._mapping for row in connection.execute(stmt)]
+        collected, total_collected = _collected(
+            connection, params, [row["customer_id"] for row in shown]
+        )
     hidden, rest = fold_rest(shown, amounts)
     total = {key: (shown[0][f"all_{key}"] if shown else 0) for key in amounts}
     total_net = (total["invoiced"] - total["credited"]) if shown else ZERO
 
-    def row(label: str, values) -> dict:
+    def row(label: str, values, paid) -> dict:
+        invoiced, credited = values.get("invoiced", ZERO), values.get("credited", ZERO)
         return _customer_row(
-            label,
-            int(values["invoices"]),
-            values["invoiced"],
-            values["credited"],
-            values["collected"],
-            total_net,
+            label, int(values.get("invoices", 0)), invoiced, credited, paid, total_net
         )
 
-    rows = [row(f"{found['number']} · {found['name']}", found) for found in shown]
-    if hidden:
-        rows.append(row(others_label(hidden), rest))
+    rows = [
+        row(f"{r['number']} · {r['name']}", r, collected.get(r["customer_id"], ZERO)) for r in shown
+    ]
+    rest_collected = total_collected - sum((r["collected"] for r in rows), ZERO)
+    if hidden or rest_collected:
+        label = others_label(hidden) if hidden else "Payments of customers without revenue"
+        rows.append(row(label, rest, rest_collected))
     return ReportResult(
         columns=[
             Column("customer", "Customer"),
@@ -266,7 +286,7 @@ def compute_by_customer(params: ReportParams) -> ReportResult:
             Column("share", "Share", "percent"),
         ],
         rows=rows,
-        totals=row("Total", total) if rows else None,
+        totals=row("Total", total, total_collected) if rows else None,
         notes=[
             f"Amounts in {currency_of(params)}. Revenue without tax, collected with tax; "
             "the same rules as the revenue report, whose totals these add up to."

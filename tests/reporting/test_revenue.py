@@ -219,3 +219,16 @@ def test_customers_beyond_the_top_are_one_row_and_the_totals_stay_whole(sales):
     )
     assert rest["collected"] == D("91.40")
     assert result.totals["invoices"] == 5 and result.totals["net"] == D("365.00")
+
+
+def test_money_from_customers_without_revenue_in_the_period_still_adds_up(sales):
+    # 1–9 January: no invoice issued, but inv6 (December) was paid on the 5th.
+    result = run_report("revenue-by-customer", JAN, date(2026, 1, 9))
+    assert [(row["customer"], row["net"], row["collected"]) for row in result.rows] == [
+        ("Payments of customers without revenue", D("0.00"), D("71.40"))
+    ]
+    assert (
+        result.totals["collected"]
+        == D("71.40")
+        == run_report("revenue", JAN, date(2026, 1, 9)).totals["collected"]
+    )

@@ -33,7 +33,7 @@ def finance_cards(user: Any, today: date | None = None) -> list[StatCard]:
     with snapshot() as connection:
         sums = period_sums(connection, last_start, end, currency, 1)
         aging = aging_totals(connection, today, currency)
-        (mrr,) = mrr_rows(connection, start, today, currency)
+        (mrr,) = mrr_rows(connection, start, today, currency, count_customers=False)
     now, before = revenue_row("", sums.get(month, {})), revenue_row("", sums.get(month - 1, {}))
     overdue = aging["outstanding"] - aging["current"]
 
@@ -100,7 +100,7 @@ def finance_cards(user: Any, today: date | None = None) -> list[StatCard]:
             mrr["churned_customers"],
             icon="person-dash",
             url=churn,
-            hint=f"{mrr['customers']:,} paying customers now",
+            hint=f"{money(-mrr['churn'])} MRR lost",
             tone="warning" if mrr["churned_customers"] else "primary",
             order=16,
         ),

@@ -74,24 +74,27 @@ def _contributions():
     return union_all(starts, changes, ends).cte("moves")
 
 
-def _monthly_rows(first: int, last: int, currency: str):
-    """(opening, rows): each customer's MRR and activations before the first month (a CTE),
-    and per (customer, month with a change) the MRR added, the MRR at the month's end and
-    whether the customer had been activated before."""
+def _monthly_rows(first: int, last: int, currency: str, everyone: bool):
+    """(moves, ours, opening, rows): the MRR history, the clause keeping the currency's
+    customers, each customer's MRR and activations before the first month (a CTE; for
+    the customers that move in the period only unless `everyone`), and per (customer,
+    month with a change) the MRR added, the MRR at the month's end and whether the
+    customer had been activated before."""
     moves = _contributions()
     before = datetime.combine(period_start(first), time())
     until = datetime.combine(period_end(last) + timedelta(days=1), time())
     ours = moves.c.customer_id.in_(select(Customer.id).where(Customer.currency == currency))
-    opening = (
-        select(
-            moves.c.customer_id,
-            func.sum(moves.c.amount).label("mrr"),
-            func.sum(moves.c.starts).label("starts"),
+    in_period = and_(moves.c.at >= before, moves.c.at < until)
+    opening = select(
+        moves.c.customer_id,
+        func.sum(moves.c.amount).label("mrr"),
+        func.sum(moves.c.starts).label("starts"),
+    ).where(moves.c.at < before, ours)
+    if not everyone:
+        opening = opening.where(
+            moves.c.customer_id.in_(select(moves.c.customer_id).where(in_period))
         )
-        .where(moves.c.at < before, ours)
-        .group_by(moves.c.customer_id)
-        .cte("opening")
-    )
+    opening = opening.group_by(moves.c.customer_id).cte("opening")
     dated = (
         select(
             moves.c.customer_id,
@@ -99,7 +102,7 @@ def _monthly_rows(first: int, last: int, currency: str):
             moves.c.amount,
             moves.c.starts,
         )
-        .where(moves.c.at >= before, moves.c.at < until, ours)
+        .where(in_period, ours)
         .subquery()
     )
     deltas = (
@@ -129,12 +132,15 @@ def _monthly_rows(first: int, last: int, currency: str):
         .outerjoin(opening, opening.c.customer_id == deltas.c.customer_id)
         .subquery()
     )
-    return opening, rows
+    return moves, ours, opening, rows
 
 
-def movement_sums(connection, first: int, last: int, currency: str) -> dict[int, dict]:
-    """{month number: movements and customer counts}; OPENING holds the starting position."""
-    start, rows = _monthly_rows(first, last, currency)
+def movement_sums(
+    connection, first: int, last: int, currency: str, everyone: bool = True
+) -> dict[int, dict]:
+    """{month number: movements and customer counts}; OPENING holds the starting position
+    (its customer count only when `everyone` is counted, which costs a pass per customer)."""
+    moves, ours, start, rows = _monthly_rows(first, last, currency, everyone)
     closing, month = rows.c.closing, rows.c.month
     opening = closing - rows.c.delta
     is_first = rows.c.started_before == 0
@@ -153,26 +159,38 @@ def movement_sums(connection, first: int, last: int, currency: str) -> dict[int,
         columns.append(func.count(case((cases[movement][0], 1))).label(key))
     none = literal_column("0", Integer)
     movements = select(month, *columns, zero(), none).group_by(month)
-    paying = start.c.mrr > 0
-    starting = select(
-        literal_column(str(OPENING), Integer),
-        *[zero() for _ in cases],
-        *[none for _ in COUNTS],
-        func.coalesce(func.sum(case((paying, start.c.mrr), else_=zero())), zero()),
-        func.count(case((paying, 1))),
-    )
+    blanks = (literal_column(str(OPENING), Integer), *[zero() for _ in cases])
+    blanks += tuple(none for _ in COUNTS)
+    if everyone:
+        paying = start.c.mrr > 0
+        starting = select(
+            *blanks,
+            func.coalesce(func.sum(case((paying, start.c.mrr), else_=zero())), zero()),
+            func.count(case((paying, 1))),
+        )
+    else:  # only the MRR: one sum over the history before the first month
+        before = datetime.combine(period_start(first), time())
+        starting = select(*blanks, func.coalesce(func.sum(moves.c.amount), zero()), none).where(
+            moves.c.at < before, ours
+        )
     keys = ("month", *cases, *COUNTS, "opening_mrr", "opening_customers")
     found = connection.execute(union_all(movements, starting)).all()
     return {row[0]: dict(zip(keys, row)) for row in found}
 
 
-def mrr_rows(connection, date_from: date, date_to: date, currency: str) -> list[dict]:
-    """One row per month from `date_from` to `date_to`, each starting where the last ended."""
+def mrr_rows(
+    connection, date_from: date, date_to: date, currency: str, count_customers: bool = True
+) -> list[dict]:
+    """One row per month from `date_from` to `date_to`, each starting where the last ended.
+
+    Without `count_customers` the customer totals (and churn rate) are left out: the
+    movements and MRR come cheaper then (the dashboard's case).
+    """
     first, last = number_of(date_from), number_of(date_to)
-    sums = movement_sums(connection, first, last, currency)
+    sums = movement_sums(connection, first, last, currency, everyone=count_customers)
     opening = sums.get(OPENING, {})
     mrr = opening.get("opening_mrr", ZERO)
-    customers = opening.get("opening_customers", 0)
+    customers = opening.get("opening_customers", 0) if count_customers else None
     rows = []
     for number in range(first, last + 1):
         found = sums.get(number, {})
@@ -180,13 +198,14 @@ def mrr_rows(connection, date_from: date, date_to: date, currency: str) -> list[
         row.update({key: found.get(key, ZERO) for key in MOVEMENTS})
         row.update({key: found.get(key, 0) for key in COUNTS})
         mrr = mrr + sum((row[key] for key in MOVEMENTS), ZERO)
-        customers += row["new_customers"] + row["reactivated_customers"]
-        customers -= row["churned_customers"]
+        if customers is not None:
+            customers += row["new_customers"] + row["reactivated_customers"]
+            customers -= row["churned_customers"]
         row.update(
             ending_mrr=mrr,
             arr=mrr * 12,
             customers=customers,
-            churn_rate=share(row["churned_customers"], row["customers_start"]),
+            churn_rate=share(row["churned_customers"], row["customers_start"] or 0),
         )
         rows.append(row)
     return rows

@@ -46,7 +46,7 @@ def test_the_cards_show_the_hand_worked_figures(app, march):
         "Overdue receivables": ("119.00 EUR", "0.00 EUR over 90 days"),
         "MRR": ("50.00 EUR", "ARR 600.00 EUR"),
         "New customers this month": (1, "0 came back"),
-        "Churned customers this month": (1, "2 paying customers now"),
+        "Churned customers this month": (1, "10.00 EUR MRR lost"),
     }
     assert cards["Overdue receivables"].tone == "danger"
 

@@ -23,7 +23,7 @@ from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import currency_of
-from cloudmanager.reporting.revenue_breakdown import share
+from cloudmanager.reporting.ranking import share
 from cloudmanager.reporting.sql import (
     month_number,
     number_of,

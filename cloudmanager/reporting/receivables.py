@@ -21,7 +21,7 @@ from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import currency_of
-from cloudmanager.reporting.revenue_breakdown import fold_rest, others_label, ranked
+from cloudmanager.reporting.ranking import fold_rest, others_label, ranked
 from cloudmanager.reporting.sql import snapshot, zero
 
 BUCKETS = (

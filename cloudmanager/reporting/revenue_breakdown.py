@@ -6,19 +6,19 @@ product or customer. The customer list shows the largest ones and folds the
 rest into one "other customers" row, so the totals stay the totals of all.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, literal_column, select, union_all
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.customers.models import Customer
 from cloudmanager.invoices.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from cloudmanager.products.models import Product, ProductGroup
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, PRODUCT_GROUPS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
+from cloudmanager.reporting.ranking import fold_rest, others_label, ranked, share
 from cloudmanager.reporting.revenue import (
     credited_between,
     currency_of,
@@ -29,23 +29,7 @@ from cloudmanager.reporting.revenue import (
 )
 from cloudmanager.reporting.sql import snapshot, zero
 
-HUNDRED = Decimal(100)
 NO_PRODUCT = "Other (lines without a product)"
-
-
-def others_label(count: int) -> str:
-    """The label of the row that folds customers beyond the top ones."""
-    return f"{count:,} other customer{'s' if count != 1 else ''}"
-
-
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    """`part` as a percentage of `whole` (None when there is no whole)."""
-    if not whole:
-        return None
-    return (part * HUNDRED / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-# --- by product --------------------------------------------------------------------------
 
 
 def _product_parts(params: ReportParams):
@@ -199,9 +183,6 @@ def _collected(connection, params: ReportParams, customer_ids: list[int]) -> tup
     return shown, total.scalar_one()
 
 
-CUSTOMER_AMOUNTS = ("invoiced", "credited", "net", "collected")
-
-
 def _customer_row(label: str, invoices: int, invoiced, credited, collected, total_net) -> dict:
     return {
         "customer": label,
@@ -212,36 +193,6 @@ def _customer_row(label: str, invoices: int, invoiced, credited, collected, tota
         "collected": collected,
         "share": share(invoiced - credited, total_net),
     }
-
-
-def ranked(sums, amounts: tuple[str, ...], limit: int):
-    """The `limit` rows of `sums` with the largest `sort_key`, each with the totals of all rows.
-
-    One pass: the window sums are taken over every row before the LIMIT, and only
-    the rows kept are joined with their customer (its number and name).
-    """
-    totals = [func.count().over().label("all_customers")]
-    for key in amounts:
-        total = func.sum(sums.c[key]).over()
-        if isinstance(sums.c[key].type, Integer):  # PostgreSQL sums integers as NUMERIC
-            total = cast(total, Integer)
-        totals.append(total.label(f"all_{key}"))
-    order = (sums.c.sort_key.desc(), sums.c.customer_id)
-    top = select(sums, *totals).order_by(*order).limit(limit).subquery()
-    return (
-        select(top, Customer.number, Customer.name)
-        .join(Customer, Customer.id == top.c.customer_id)
-        .order_by(top.c.sort_key.desc(), top.c.customer_id)
-    )
-
-
-def fold_rest(shown: list, amounts: tuple[str, ...]) -> tuple[int, dict]:
-    """(customers not shown, their sums) from the window totals every shown row carries."""
-    if not shown:
-        return 0, {}
-    first = shown[0]
-    rest = {key: first[f"all_{key}"] - sum(row[key] for row in shown) for key in amounts}
-    return first["all_customers"] - len(shown), rest
 
 
 def compute_by_customer(params: ReportParams) -> ReportResult:

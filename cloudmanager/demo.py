@@ -56,6 +56,13 @@ def seed_orders() -> list[str]:
     return seed()
 
 
+def seed_history() -> list[str]:
+    """A year of services, invoices and payments (see `cloudmanager/orders/demo_history.py`)."""
+    from cloudmanager.orders.demo_history import seed_history as seed
+
+    return seed()
+
+
 SEEDERS = [
     seed_users,
     seed_tax_rates,
@@ -63,6 +70,7 @@ SEEDERS = [
     seed_customers,
     seed_invoices,
     seed_orders,
+    seed_history,
     seed_helpdesk,
 ]
 

@@ -17,7 +17,7 @@ from cloudmanager.config import database_url as normalize_url
 from cloudmanager.extensions import db as _db
 from cloudmanager.extensions import limiter
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services", "tests.fixtures.billing"]
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.services", "tests.fixtures.finance"]
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,10 @@ by dotted path so the worker needs nothing but this module.
 import logging
 import os
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
@@ -59,6 +60,18 @@ def enqueue(
     session.info.setdefault(PENDING_KEY, []).append(
         PendingJob(path, args, kwargs, queue=queue, job_id=job_id, timeout=timeout)
     )
+
+
+@contextmanager
+def jobs_dropped() -> Iterator[None]:
+    """Jobs queued inside the block are forgotten: imported history (the demo's past
+    year) renders no PDFs and emails nobody when it is committed."""
+    from cloudmanager.extensions import db
+
+    before = len(db.session().info.setdefault(PENDING_KEY, []))
+    yield
+    pending: list[PendingJob] = db.session().info.get(PENDING_KEY) or []
+    del pending[before:]
 
 
 @event.listens_for(Session, "after_commit")

@@ -19,6 +19,7 @@ from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.core.money import CENT, ZERO, round_money
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
+from cloudmanager.invoices.breakdown import store_breakdown
 from cloudmanager.invoices.calculation import (
     AmountError,
     LineInput,
@@ -212,6 +213,7 @@ def create_credit_note(
     balance_before = invoice.balance
     invoice.credited_total += applied
     db.session.flush()
+    store_breakdown(lines, totals, invoice=invoice, credit_note=note, on=on)
     if note.to_customer_credit > 0:
         db.session.add(
             CreditEntry(

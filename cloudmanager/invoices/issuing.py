@@ -17,7 +17,8 @@ from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
-from cloudmanager.invoices.calculation import LineInput, compute_totals, line_net
+from cloudmanager.invoices.breakdown import store_breakdown
+from cloudmanager.invoices.calculation import LineInput, Totals, compute_totals, line_net
 from cloudmanager.invoices.drafts import apply_totals
 from cloudmanager.invoices.events import emit
 from cloudmanager.invoices.models import DRAFT, ISSUED, VOID, Invoice
@@ -57,7 +58,7 @@ def _freeze_customer(invoice: Invoice) -> None:
     invoice.customer_number = customer.number
 
 
-def _freeze_taxes(invoice: Invoice, on: date) -> None:
+def _freeze_taxes(invoice: Invoice, on: date) -> Totals:
     errors = {}
     for index, line in enumerate(invoice.lines):
         try:
@@ -68,6 +69,7 @@ def _freeze_taxes(invoice: Invoice, on: date) -> None:
         line.tax_rate_id, line.tax_name = tax.rate_id, tax.name
         line.tax_rate, line.reverse_charge = tax.percent, tax.reverse_charge
         line.net = line_net(line.quantity, line.unit_price, line.discount)
+        line.issue_date = on
     if errors:
         raise ValidationFailed(errors, "A tax rate no longer applies; edit the draft.")
     totals = compute_totals(
@@ -77,6 +79,7 @@ def _freeze_taxes(invoice: Invoice, on: date) -> None:
         ]
     )
     apply_totals(invoice, totals)
+    return totals
 
 
 def issue_invoice(
@@ -95,7 +98,7 @@ def issue_invoice(
         raise Conflict("The customer is deactivated; reactivate them to issue invoices.")
     on = on or today()
     _freeze_customer(invoice)
-    _freeze_taxes(invoice, on)
+    totals = _freeze_taxes(invoice, on)
     if invoice.gross_total <= 0:
         raise ValidationFailed({"lines": "An invoice must be for more than zero."})
     number = allocate_number("invoice", on=on)
@@ -105,6 +108,7 @@ def issue_invoice(
     invoice.state = ISSUED
     invoice.issued_at = utcnow()
     invoice.revision = 1
+    store_breakdown(invoice.lines, totals, invoice=invoice, on=on)
     db.session.flush()
     audit(
         "invoice.issued",

@@ -16,7 +16,7 @@ from cloudmanager.extensions import db
 from cloudmanager.orders.models import ACCEPTED, PENDING, Order, Service, ServiceBillingPeriod
 from cloudmanager.orders.orders import ensure_pending, lock_order
 from cloudmanager.orders.pricing import invoice_rows, order_totals
-from cloudmanager.orders.periods import period
+from cloudmanager.orders.periods import monthly_amount, period
 
 
 def _period_label(start: date, end: date) -> str:
@@ -43,6 +43,7 @@ def _new_service(order: Order, line: Any, on: date) -> tuple[Service, Any]:
         quantity=line.quantity,
         unit_price=line.unit_price,
         discount=line.discount,
+        mrr=monthly_amount(line.unit_price * line.quantity - line.discount, line.cycle),
         tax_rate_id=line.tax_rate_id,
         status=PENDING,
         period_anchor=on,

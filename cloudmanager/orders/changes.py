@@ -21,7 +21,7 @@ from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.orders.lifecycle import lock_service, record_event
 from cloudmanager.orders.models import ACTIVE, Service
-from cloudmanager.orders.periods import Period, period, prorate
+from cloudmanager.orders.periods import Period, monthly_amount, period, prorate
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,17 @@ def change_service(
     service.product_id, service.name, service.quantity = product.id, product.name, quantity
     service.unit_price, service.discount = change.new_unit_price, ZERO
     service.tax_rate_id = product.tax_rate_id
+    old_mrr = service.mrr
+    service.mrr = monthly_amount(service.unit_price * service.quantity, service.cycle)
     note = f"credit {change.credit}, charge {change.charge}"
-    record_event(service, "changed", note=note, invoice_id=invoice.id if invoice else None, by=by)
+    record_event(
+        service,
+        "changed",
+        note=note,
+        invoice_id=invoice.id if invoice else None,
+        mrr_change=service.mrr - old_mrr,
+        by=by,
+    )
     audit(
         "service.changed",
         service,

@@ -94,8 +94,8 @@ def _transition(service: Service, action: str, to: str, *, by: Any, note: str = 
     service.status = to
     if to == ACTIVE and service.activated_at is None:
         service.activated_at = utcnow()
-    if to in (CANCELLED, TERMINATED):
-        service.ended_at = utcnow()
+    if to in (CANCELLED, TERMINATED) and service.ended_at is None:
+        service.ended_at = utcnow()  # terminating a cancelled service does not move its end
     event = record_event(service, action, from_status=before, to_status=to, note=note, by=by)
     audit(
         f"service.{_past(action)}",

@@ -9,7 +9,7 @@ time, a period can be invoiced only once; a second attempt fails on the key.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cloudmanager.core.money import ZERO, Money
@@ -134,6 +134,8 @@ class Service(db.Model):
     quantity: Mapped[int] = mapped_column(default=1)
     unit_price: Mapped[Decimal] = mapped_column(Money(scale=4))
     discount: Mapped[Decimal] = mapped_column(Money(), default=ZERO)  # per period
+    # Monthly recurring revenue at the current price: `periods.monthly_amount`, kept with it.
+    mrr: Mapped[Decimal] = mapped_column(Money(), default=ZERO, server_default="0")
     tax_rate_id: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
     period_anchor: Mapped[date]
@@ -165,6 +167,15 @@ class ServiceEvent(db.Model):
     """One line of a service's history: a status change, a renewal, a plan change."""
 
     __tablename__ = "service_events"
+    __table_args__ = (
+        # The MRR report reads only the plan changes; this keeps them apart from renewals.
+        Index(
+            "ix_service_events_mrr_change",
+            "service_id",
+            postgresql_where=text("mrr_change IS NOT NULL"),
+            sqlite_where=text("mrr_change IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(
@@ -176,6 +187,8 @@ class ServiceEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A plan or quantity change: new MRR − old MRR (None for events that move no money).
+    mrr_change: Mapped[Decimal | None] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     service: Mapped[Service] = relationship(back_populates="events")

@@ -76,6 +76,15 @@ def period_containing(anchor: date, cycle: str, day: date) -> Period:
     return current
 
 
+def monthly_amount(period_total, cycle: str) -> Decimal:
+    """What a period's price comes to per month (the service's MRR), half-up to cents.
+
+    The period is invoiced as its total rounded to cents; that is spread evenly
+    over the cycle's months (an annual 106.80 is 8.90 a month).
+    """
+    return round_money(round_money(period_total) / Decimal(cycle_months(cycle)))
+
+
 def prorate(amount, span: Period, from_day: date) -> Decimal:
     """The part of `amount` for the days from `from_day` to the end of `span`, half-up to cents.
 

@@ -55,6 +55,14 @@ class Report:
     permission: str
     compute: Callable[[ReportParams], ReportResult]
     filters: Sequence[tuple[str, str, Sequence[tuple[str, str]]]] = ()
+    # Filters named here always have a value (no "All" option); a callable is asked per request.
+    defaults: dict[str, str | Callable[[], str]] = field(default_factory=dict)
+    as_of: bool = False  # one "as of" day (date_to) instead of a period
+
+    def default_for(self, name: str) -> str:
+        """The value filter `name` takes when the query string leaves it out ("" = all)."""
+        default = self.defaults.get(name, "")
+        return default() if callable(default) else default
 
 
 REPORTS: dict[str, Report] = {}

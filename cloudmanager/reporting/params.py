@@ -18,6 +18,14 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return start, next_month - timedelta(days=1)
 
 
+def default_dates(report: Report, today: date | None = None) -> tuple[date, date]:
+    """The period a report opens with: the last twelve months, or today for an as-of report."""
+    if report.as_of:
+        today = today or utcnow().date()
+        return today, today
+    return default_period(today)
+
+
 def _parse_day(value: str, field: str, errors: dict[str, str]) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -28,10 +36,15 @@ def _parse_day(value: str, field: str, errors: dict[str, str]) -> date | None:
 
 def parse_params(report: Report, args) -> ReportParams:
     """The params of `report` from request args, or ValidationFailed with field messages."""
-    default_from, default_to = default_period()
+    default_from, default_to = default_dates(report)
     errors: dict[str, str] = {}
-    date_from = _parse_day(args.get("date_from") or default_from.isoformat(), "date_from", errors)
     date_to = _parse_day(args.get("date_to") or default_to.isoformat(), "date_to", errors)
+    if report.as_of:
+        date_from = date_to
+    else:
+        date_from = _parse_day(
+            args.get("date_from") or default_from.isoformat(), "date_from", errors
+        )
     if date_from and date_to:
         if date_to < date_from:
             errors["date_to"] = "The end must not be before the start."
@@ -39,7 +52,7 @@ def parse_params(report: Report, args) -> ReportParams:
             errors["date_to"] = "Choose a period of at most ten years."
     filters = {}
     for name, label, choices in report.filters:
-        value = args.get(name, "")
+        value = args.get(name, "") or report.default_for(name)
         if value and value not in {key for key, _ in choices}:
             errors[name] = f"Choose a valid {label.lower()}."
         filters[name] = value

@@ -9,7 +9,7 @@ from cloudmanager.core.navigation import NavItem, register_nav
 from cloudmanager.core.permissions import can
 from cloudmanager.reporting import bp
 from cloudmanager.reporting.framework import REPORTS, Report, format_cell, to_csv
-from cloudmanager.reporting.params import default_period, parse_params
+from cloudmanager.reporting.params import default_dates, parse_params
 
 register_nav(NavItem("Reports", "bar-chart-line", "reporting.index", "reports.view", order=70))
 
@@ -37,7 +37,7 @@ def show(key: str):
     try:
         params = parse_params(report, request.args)
     except ValidationFailed as error:
-        start, end = default_period()
+        start, end = default_dates(report)
         return render_page(
             "reporting/report.html",
             "reporting/_result.html",

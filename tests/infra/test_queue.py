@@ -111,3 +111,18 @@ def test_a_released_savepoint_does_not_start_the_jobs(app, db, monkeypatch):
     assert started == []  # the savepoint's release is not the commit
     db.session.commit()
     assert started == ["tests.infra.jobs.always_fails"]
+
+
+def test_jobs_queued_inside_jobs_dropped_are_forgotten_the_others_run(db, inline_jobs):
+    db.session.add(Setting(key="test.flag", value="kept"))
+    enqueue("tests.infra.jobs.record_setting", "test.flag", "before")
+    with queue.jobs_dropped():
+        enqueue("tests.infra.jobs.record_setting", "test.flag", "imported history")
+    enqueue("tests.infra.jobs.record_setting", "test.flag", "after")
+
+    db.session.commit()
+
+    assert inline_jobs == [
+        ("record_setting", "before", "kept"),
+        ("record_setting", "after", "kept"),
+    ]

@@ -5,6 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests.fixtures import billing
+
+# The shared customer fixtures (tests/fixtures/billing.py), for this folder only.
+admin, customer, make_customer = billing.admin, billing.customer, billing.make_customer
+
 
 @pytest.fixture
 def vat(db):

@@ -6,6 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests.fixtures import billing
+
+# The shared customer fixtures (tests/fixtures/billing.py), for this folder only.
+admin, customer = billing.admin, billing.customer
+
 
 @pytest.fixture
 def jobs(monkeypatch):
@@ -30,9 +35,9 @@ def vat(db):
 
 
 @pytest.fixture
-def make_customer(make_customer, jobs):
+def make_customer(db, admin, vat, jobs):
     """The shared customer factory, with jobs captured (no PDFs or emails here)."""
-    return make_customer
+    return billing.customer_factory(db, admin)
 
 
 @pytest.fixture

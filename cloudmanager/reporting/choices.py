@@ -1,9 +1,10 @@
-"""Filter choices of the finance reports that come from the data (currencies, product groups).
+"""Report filter choices that come from the data (currencies, product groups, departments…).
 
 Reports are registered at import time, but these choices change with the
 data, so they are read when a page iterates them (at most once per request).
 """
 
+from collections.abc import Sequence
 from typing import Callable, Iterator
 
 from flask import g, has_request_context
@@ -15,20 +16,29 @@ PERIODS = (("month", "Month"), ("quarter", "Quarter"), ("year", "Year"))
 TOP_ROWS = (("25", "Top 25"), ("100", "Top 100"), ("1000", "Top 1,000"))
 
 
-class LazyChoices:
-    """(value, label) pairs produced by `loader` when first iterated in a request."""
+class LazyChoices(Sequence):
+    """(value, label) pairs produced by `loader` when first read in a request."""
 
     def __init__(self, name: str, loader: Callable[[], list[tuple[str, str]]]):
         self.name = name
         self.loader = loader
 
-    def __iter__(self) -> Iterator[tuple[str, str]]:
+    def _pairs(self) -> list[tuple[str, str]]:
         if not has_request_context():
-            return iter(self.loader())
+            return self.loader()
         cache = g.setdefault("report_choices", {})
         if self.name not in cache:
             cache[self.name] = self.loader()
-        return iter(cache[self.name])
+        return cache[self.name]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._pairs())
+
+    def __len__(self) -> int:
+        return len(self._pairs())
+
+    def __getitem__(self, index):
+        return self._pairs()[index]
 
 
 def base_currency() -> str:

@@ -1,35 +1,18 @@
 """The helpdesk reports' filters and the labels of their groups.
 
 Departments and agents change while the app runs, so their choices are read
-from the settings and the users table each time a report page asks for them.
+from the settings and the users table once per request that shows a report page.
 """
-
-from collections.abc import Callable, Iterator, Sequence
 
 from sqlalchemy import select
 
 from cloudmanager.extensions import db
+from cloudmanager.reporting.choices import LazyChoices
 from cloudmanager.reporting.helpdesk_queries import BREAKDOWNS
 from cloudmanager.tickets.models import PRIORITIES
 
 ALL_LABEL = "All tickets"
 UNASSIGNED = "Unassigned"
-
-
-class LiveChoices(Sequence):
-    """(value, label) pairs produced by `load` every time they are read."""
-
-    def __init__(self, load: Callable[[], list[tuple[str, str]]]):
-        self._load = load
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __getitem__(self, index):
-        return self._load()[index]
 
 
 def department_choices() -> list[tuple[str, str]]:
@@ -61,9 +44,9 @@ def priority_choices() -> list[tuple[str, str]]:
 
 BREAKDOWN_FILTER = ("by", "Breakdown", tuple(BREAKDOWNS.items()))
 TICKET_FILTERS = (
-    ("department", "Department", LiveChoices(department_choices)),
-    ("agent", "Agent", LiveChoices(agent_choices)),
-    ("priority", "Priority", LiveChoices(priority_choices)),
+    ("department", "Department", LazyChoices("departments", department_choices)),
+    ("agent", "Agent", LazyChoices("agents", agent_choices)),
+    ("priority", "Priority", LazyChoices("priorities", priority_choices)),
 )
 
 

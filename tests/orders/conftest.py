@@ -2,36 +2,13 @@
 
 import itertools
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from tests.fixtures import billing
 
 # The shared customer fixtures (tests/fixtures/billing.py), for this folder only.
-admin, customer = billing.admin, billing.customer
-
-
-@pytest.fixture
-def jobs(monkeypatch):
-    """Collect jobs instead of running them (no PDFs or emails in these tests)."""
-    from cloudmanager.infra import queue
-
-    captured = []
-    monkeypatch.setattr(queue, "dispatch", lambda job: captured.append((job.path, job.args)))
-    return captured
-
-
-@pytest.fixture
-def vat(db):
-    """German VAT 19%, the default."""
-    from cloudmanager.products.models import TaxRate
-
-    rate = TaxRate(name="VAT", country="DE", percent=Decimal("19.00"), valid_from=date(2020, 1, 1))
-    rate.is_default = True
-    db.session.add(rate)
-    db.session.commit()
-    return rate
+admin, customer, jobs, vat = billing.admin, billing.customer, billing.jobs, billing.vat
 
 
 @pytest.fixture

@@ -4,9 +4,13 @@ import itertools
 
 import pytest
 
+from tests.fixtures import billing
 from tests.fixtures.users import PASSWORD
 
 _numbers = itertools.count(1)
+
+# Jobs captured and German VAT, as in the billing tests (tests/fixtures/billing.py).
+jobs, vat = billing.jobs, billing.vat
 
 
 @pytest.fixture
@@ -67,31 +71,6 @@ def portal_login(client):
         return user
 
     return sign_in
-
-
-@pytest.fixture
-def jobs(monkeypatch):
-    """Collect background jobs instead of running them: `[(path, args), …]`."""
-    from cloudmanager.infra import queue
-
-    captured = []
-    monkeypatch.setattr(queue, "dispatch", lambda job: captured.append((job.path, job.args)))
-    return captured
-
-
-@pytest.fixture
-def vat(db):
-    """German VAT, 19%, the default rate."""
-    from datetime import date
-    from decimal import Decimal
-
-    from cloudmanager.products.models import TaxRate
-
-    rate = TaxRate(name="VAT", country="DE", percent=Decimal("19.00"), valid_from=date(2020, 1, 1))
-    rate.is_default = True
-    db.session.add(rate)
-    db.session.commit()
-    return rate
 
 
 @pytest.fixture

@@ -66,8 +66,8 @@ def visible_navigation() -> list[dict]:
 
 
 def _entry_url(endpoint: str) -> str:
-    """The URL of an argument-less entry, built once per app and script root."""
-    key = (id(current_app._get_current_object()), request.script_root, endpoint)
+    """The URL of an argument-less entry, built once per URL map and script root."""
+    key = (id(current_app.url_map), request.script_root, endpoint)
     if key not in _ENTRY_URLS:
         _ENTRY_URLS[key] = url_for(endpoint)
     return _ENTRY_URLS[key]

@@ -40,7 +40,7 @@ FULL = {"customers": 100_000, "services": 150_000, "invoices": 1_000_000, "ticke
 # Parents before children: each chunk is copied in this order.
 TABLES = (
     "customers services service_events invoices invoice_lines payments credit_notes "
-    "credit_note_lines tickets ticket_messages"
+    "credit_note_lines tax_breakdowns tickets ticket_messages"
 ).split()
 AGENTS = ["Alex", "Sam", "Jo", "Kim", "Lou", "Mika", "Noor", "Ravi"]
 TARGET_MS = 500

@@ -40,7 +40,7 @@ FULL = {"customers": 100_000, "services": 150_000, "invoices": 1_000_000, "ticke
 # Parents before children: each chunk is copied in this order.
 TABLES = (
     "customers services service_events invoices invoice_lines payments credit_notes "
-    "credit_note_lines tickets ticket_messages"
+    "credit_note_lines tax_breakdowns tickets ticket_messages"
 ).split()
 AGENTS = ["Alex", "Sam", "Jo", "Kim", "Lou", "Mika", "Noor", "Ravi"]
 TARGET_MS = 500
@@ -201,28 +201,49 @@ def load(app, scale: float, seed: int) -> None:
         ), flush=True)  # fmt: skip
 
 
-def time_reports(app, runs: int) -> list[tuple[str, str, float, int]]:
-    """(key, title, median ms, rows) of every registered report, default period and filters."""
-    from cloudmanager.extensions import db
+def _cases():
+    """(key, title, compute() → row count) of every registered report at its defaults, then
+    the dashboard cards and the aging as of a day five months back (its slowest case)."""
+    from cloudmanager.reporting.finance_cards import finance_cards
     from cloudmanager.reporting.framework import REPORTS
+    from cloudmanager.reporting.helpdesk_cards import helpdesk_cards
     from cloudmanager.reporting.params import parse_params
 
+    def run(report, args=None):
+        return lambda: len(report.compute(parse_params(report, args or {})).rows)
+
+    cases = [(key, report.title, run(report)) for key, report in REPORTS.items()]
+    past = (date.today() - timedelta(days=150)).isoformat()
+    cases += [
+        ("receivables@-150d", "Receivables aging as of 150 days ago",
+         run(REPORTS["receivables"], {"date_to": past})),
+        ("dashboard-finance", "Dashboard finance cards", lambda: len(finance_cards(None))),
+        ("dashboard-helpdesk", "Dashboard helpdesk cards", lambda: len(helpdesk_cards(None))),
+    ]  # fmt: skip
+    return cases
+
+
+def time_reports(app, runs: int, only: str = "") -> list[tuple[str, str, float, int]]:
+    """(key, title, median ms, rows) of each case (`only`: keys containing it)."""
+    from cloudmanager.extensions import db
+
     results = []
-    for key, report in REPORTS.items():
+    with app.app_context():
+        cases = [case for case in _cases() if only in case[0]]
+    for key, title, compute in cases:
         timings = []
         for run in range(runs + 1):
             with app.test_request_context(f"/reports/{key}"):
-                params = parse_params(report, {})
                 started = time.perf_counter()
-                result = report.compute(params)
+                rows = compute()
                 elapsed = (time.perf_counter() - started) * 1000
                 db.session.remove()
             if run:  # the first run warms caches and the connection pool
                 timings.append(elapsed)
         ms = statistics.median(timings)
-        results.append((key, report.title, ms, len(result.rows)))
+        results.append((key, title, ms, rows))
         flag = "" if ms < TARGET_MS else f"  over {TARGET_MS} ms"
-        print(f"  {key:32} {ms:8.1f} ms  ({len(result.rows)} rows){flag}", flush=True)
+        print(f"  {key:32} {ms:8.1f} ms  ({rows} rows){flag}", flush=True)
     return results
 
 
@@ -234,11 +255,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per report")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--only", default="", help="time the cases whose key contains this")
     args = parser.parse_args()
     app = make_app(args.postgres_url)
     if not args.skip_load:
         load(app, args.scale, args.seed)
-    results = time_reports(app, args.runs)
+    results = time_reports(app, args.runs, args.only)
     sizes = ", ".join(f"{int(n * args.scale):,} {name}" for name, n in FULL.items())
     print(
         f"\n{sizes} · PostgreSQL · default period (last 12 months) · median of {args.runs} "

@@ -166,20 +166,50 @@ def invoice_documents(rng: random.Random, ids: Ids, buyers, products, count, fir
                     "tax_rate": tax[2],
                     "reverse_charge": tax[3],
                     "net": net,
+                    "issue_date": invoice["issue_date"],  # copied when issued
                 }
             )
+        if state != "draft":  # written at issue; voiding keeps them (the tax report skips void)
+            rows["tax_breakdowns"] = _breakdown(ids, lines, totals, invoice, invoice["issue_date"])
         if state == "issued":
-            _settle(rng, ids, invoice, rows, today)
+            _settle(rng, ids, invoice, rows, today, lines, totals)
         yield rows
 
 
-def _settle(rng, ids: Ids, invoice: dict, rows: dict, today: date) -> None:
+def _breakdown(ids: Ids, lines, totals, invoice: dict, on: date, note_id: int | None = None):
+    """`tax_breakdowns` rows as `invoices.breakdown.store_breakdown` writes them."""
+    names: dict[tuple, str] = {}
+    for _product, _cycle, _quantity, _price, (_id, name, percent, reverse) in lines:
+        names.setdefault((Decimal("0.00") if reverse else percent, reverse), name)
+    return [
+        {
+            "id": ids.next("tax_breakdowns"),
+            "invoice_id": invoice["id"],
+            "credit_note_id": note_id,
+            "issue_date": on,
+            "currency": invoice["currency"],
+            "tax_name": names.get((group.rate, group.reverse_charge), ""),
+            "rate": group.rate,
+            "reverse_charge": group.reverse_charge,
+            "taxable": group.taxable,
+            "tax": group.tax,
+        }
+        for group in totals.tax_groups
+    ]
+
+
+def _settle(rng, ids: Ids, invoice: dict, rows: dict, today: date, lines, totals) -> None:
     """Payments (most invoices, some partly), or now and then a credit note for all of it."""
     issued, gross = invoice["issue_date"], invoice["gross_total"]
     age = (today - issued).days
     roll = rng.random()
     if roll < 0.01:
         _credit_note(rng, ids, invoice, rows, today)
+        # A credit note for the whole invoice carries the invoice's tax groups.
+        note = rows["credit_notes"][0]
+        rows["tax_breakdowns"] += _breakdown(
+            ids, lines, totals, invoice, note["issue_date"], note["id"]
+        )
         return
     paid_share = 0.88 if age > 45 else 0.5
     if roll > paid_share + 0.04 or gross <= 0:

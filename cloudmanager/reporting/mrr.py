@@ -13,7 +13,7 @@ nothing left is *churn*. Starting MRR + movements = ending MRR, month by month.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, and_, case, func, literal_column, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal_column, or_, select, union_all
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.customers.models import Customer
@@ -39,12 +39,20 @@ COUNTS = ("new_customers", "reactivated_customers", "churned_customers")
 OPENING = 0  # the month number standing for "everything before the first month"
 
 
-def _contributions():
-    """(customer_id, at, amount, starts): + MRR at activation, ± at each change, − at the end.
+def _contributions(currency: str):
+    """(customer_id, at, amount, starts) of the customers billed in `currency`: + MRR at
+    activation, ± at each change, − at the end.
 
     `starts` is 1 on activations, so a customer's first activation can be told
-    from a later one (new versus reactivation) without another pass.
+    from a later one (new versus reactivation) without another pass. The currency
+    is kept as "not a customer of another currency" (an index finds those, usually
+    none), applied to the services once rather than to every use of the history: a
+    join with the customers per use cost a third of the report's time.
     """
+    others = select(Customer.id).where(
+        or_(Customer.currency < currency, Customer.currency > currency)
+    )
+    ours = Service.customer_id.not_in(others)
     changed = (
         select(ServiceEvent.service_id, func.sum(ServiceEvent.mrr_change).label("total"))
         .where(ServiceEvent.mrr_change.is_not(None))
@@ -61,35 +69,33 @@ def _contributions():
             one.label("starts"),
         )
         .outerjoin(changed, changed.c.service_id == Service.id)
-        .where(Service.activated_at.is_not(None))
+        .where(Service.activated_at.is_not(None), ours)
     )
     changes = (
         select(Service.customer_id, ServiceEvent.created_at, ServiceEvent.mrr_change, none)
         .join(Service, Service.id == ServiceEvent.service_id)
-        .where(ServiceEvent.mrr_change.is_not(None))
+        .where(ServiceEvent.mrr_change.is_not(None), ours)
     )
     ends = select(Service.customer_id, Service.ended_at, zero() - Service.mrr, none).where(
-        Service.activated_at.is_not(None), Service.ended_at.is_not(None)
+        Service.activated_at.is_not(None), Service.ended_at.is_not(None), ours
     )
     return union_all(starts, changes, ends).cte("moves")
 
 
 def _monthly_rows(first: int, last: int, currency: str, everyone: bool):
-    """(moves, ours, opening, rows): the MRR history, the clause keeping the currency's
-    customers, each customer's MRR and activations before the first month (a CTE; for
-    the customers that move in the period only unless `everyone`), and per (customer,
-    month with a change) the MRR added, the MRR at the month's end and whether the
+    """(moves, opening, rows): the MRR history of the currency's customers, each customer's
+    MRR and activations before the first month (a CTE; for the customers that move in the
+    period only unless `everyone`), and per (customer, month with a change) the MRR added, the MRR at the month's end and whether the
     customer had been activated before."""
-    moves = _contributions()
+    moves = _contributions(currency)
     before = datetime.combine(period_start(first), time())
     until = datetime.combine(period_end(last) + timedelta(days=1), time())
-    ours = moves.c.customer_id.in_(select(Customer.id).where(Customer.currency == currency))
     in_period = and_(moves.c.at >= before, moves.c.at < until)
     opening = select(
         moves.c.customer_id,
         func.sum(moves.c.amount).label("mrr"),
         func.sum(moves.c.starts).label("starts"),
-    ).where(moves.c.at < before, ours)
+    ).where(moves.c.at < before)
     if not everyone:
         opening = opening.where(
             moves.c.customer_id.in_(select(moves.c.customer_id).where(in_period))
@@ -102,7 +108,7 @@ def _monthly_rows(first: int, last: int, currency: str, everyone: bool):
             moves.c.amount,
             moves.c.starts,
         )
-        .where(in_period, ours)
+        .where(in_period)
         .subquery()
     )
     deltas = (
@@ -124,15 +130,18 @@ def _monthly_rows(first: int, last: int, currency: str, everyone: bool):
             (func.coalesce(opening.c.mrr, zero()) + func.sum(deltas.c.delta).over(**window)).label(
                 "closing"
             ),
+            # (customer, month) is unique: the default frame ends at the row, so one window
+            # (one sort) serves both running sums.
             (
                 func.coalesce(opening.c.starts, none)
-                + func.coalesce(func.sum(deltas.c.starts).over(rows=(None, -1), **window), none)
+                + func.sum(deltas.c.starts).over(**window)
+                - deltas.c.starts
             ).label("started_before"),
         )
         .outerjoin(opening, opening.c.customer_id == deltas.c.customer_id)
         .subquery()
     )
-    return moves, ours, opening, rows
+    return moves, opening, rows
 
 
 def movement_sums(
@@ -140,7 +149,7 @@ def movement_sums(
 ) -> dict[int, dict]:
     """{month number: movements and customer counts}; OPENING holds the starting position
     (its customer count only when `everyone` is counted, which costs a pass per customer)."""
-    moves, ours, start, rows = _monthly_rows(first, last, currency, everyone)
+    moves, start, rows = _monthly_rows(first, last, currency, everyone)
     closing, month = rows.c.closing, rows.c.month
     opening = closing - rows.c.delta
     is_first = rows.c.started_before == 0
@@ -171,7 +180,7 @@ def movement_sums(
     else:  # only the MRR: one sum over the history before the first month
         before = datetime.combine(period_start(first), time())
         starting = select(*blanks, func.coalesce(func.sum(moves.c.amount), zero()), none).where(
-            moves.c.at < before, ours
+            moves.c.at < before
         )
     keys = ("month", *cases, *COUNTS, "opening_mrr", "opening_customers")
     found = connection.execute(union_all(movements, starting)).all()

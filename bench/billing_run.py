@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database  # noqa: E402
+
 DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_orders"
 ANCHOR = date(2026, 1, 31)
 RUN_DAY = date(2026, 2, 20)  # next periods start 2026-02-28, inside the 14-day window
@@ -148,7 +150,7 @@ def main() -> None:
         dropped["jobs"] += 1
 
     queue.dispatch = count_only  # PDFs and emails are the workers' job, not the run's
-    app = make_app(args.url)
+    app = make_app(ensure_database(args.url))
     with app.app_context():
         print(f"loading {args.services} services for {args.customers} customers …", flush=True)
         load(args.services, args.customers)

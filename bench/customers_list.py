@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 SQLITE_PATH = Path("/tmp/cm-bench-customers.db")
 # Its own database: the bench drops and refills every table.
@@ -299,7 +301,8 @@ def main() -> None:
         SQLITE_PATH.unlink(missing_ok=True)
         results["SQLite"] = bench_database("SQLite", f"sqlite:///{SQLITE_PATH}", args)
     if args.db in ("postgresql", "both"):
-        results["PostgreSQL"] = bench_database("PostgreSQL", args.postgres_url, args)
+        url = ensure_database(args.postgres_url)
+        results["PostgreSQL"] = bench_database("PostgreSQL", url, args)
     print("\n" + report(results, args))
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database  # noqa: E402
+
 from bench.customers_list import COLUMNS as CUSTOMER_COLUMNS  # noqa: E402
 from bench.customers_list import customer_rows, run_wrk, session_cookie  # noqa: E402
 from bench.customers_list import start_gunicorn, stop  # noqa: E402
@@ -148,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
-    url = args.postgres_url
+    url = ensure_database(args.postgres_url)
     load(url, args.rows)
     cookie = session_cookie(url)
     results = []

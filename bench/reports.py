@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database  # noqa: E402
+
 from bench.customers_list import COLUMNS as CUSTOMER_COLUMNS  # noqa: E402
 from bench.customers_list import customer_rows  # noqa: E402
 from bench.reports_copy import TableCopier, reset_sequences  # noqa: E402
@@ -257,7 +259,7 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--only", default="", help="time the cases whose key contains this")
     args = parser.parse_args()
-    app = make_app(args.postgres_url)
+    app = make_app(ensure_database(args.postgres_url))
     if not args.skip_load:
         load(app, args.scale, args.seed)
     results = time_reports(app, args.runs, args.only)

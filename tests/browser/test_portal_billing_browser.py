@@ -115,6 +115,8 @@ def test_a_customer_orders_from_the_catalog_and_staff_see_it_pending(
     page.get_by_role("link", name="Order Cloud Server M").click()
     # monthly: 20.00 + 10.00 setup = 30.00 net, 35.70 with VAT
     expect(page.locator("#total-gross")).to_have_text("35.70 EUR")
+    # The totals are rendered by the server; the live preview listens once htmx has loaded.
+    page.wait_for_load_state("load")
     page.get_by_label("Billing cycle").select_option("annual")
     page.get_by_label("Quantity").fill("2")
     # 2 × 200.00 + 2 × 10.00 setup = 420.00 net, 499.80 with VAT

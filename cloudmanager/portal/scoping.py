@@ -14,6 +14,14 @@ from cloudmanager.extensions import db
 from cloudmanager.tickets.models import OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage
 
 
+def _found(stmt: Select, what: str) -> Any:
+    """The one row `stmt` selects, or NotFound saying that `what` was not found."""
+    row = db.session.scalar(stmt)
+    if row is None:
+        raise NotFound(f"{what} not found.")
+    return row
+
+
 def customer_tickets(user: Any, *, open_only: bool = False) -> Select:
     """The customer's tickets (for keyset pagination)."""
     stmt = select(Ticket).where(Ticket.customer_id == user.customer_id)
@@ -24,12 +32,10 @@ def customer_tickets(user: Any, *, open_only: bool = False) -> Select:
 
 def get_ticket(user: Any, ticket_id: int) -> Ticket:
     """The customer's ticket `ticket_id`, or NotFound."""
-    ticket = db.session.scalar(
-        select(Ticket).where(Ticket.id == ticket_id, Ticket.customer_id == user.customer_id)
+    return _found(
+        select(Ticket).where(Ticket.id == ticket_id, Ticket.customer_id == user.customer_id),
+        "Ticket",
     )
-    if ticket is None:
-        raise NotFound("Ticket not found.")
-    return ticket
 
 
 def public_messages(ticket: Ticket) -> list[TicketMessage]:
@@ -47,18 +53,16 @@ def public_messages(ticket: Ticket) -> list[TicketMessage]:
 def get_attachment(user: Any, ticket_id: int, attachment_id: int) -> TicketAttachment:
     """An attachment of a public message on the customer's ticket, or NotFound."""
     ticket = get_ticket(user, ticket_id)
-    row = db.session.scalar(
+    return _found(
         select(TicketAttachment)
         .join(TicketMessage, TicketMessage.id == TicketAttachment.message_id)
         .where(
             TicketAttachment.id == attachment_id,
             TicketAttachment.ticket_id == ticket.id,
             TicketMessage.internal.is_(False),
-        )
+        ),
+        "File",
     )
-    if row is None:
-        raise NotFound("File not found.")
-    return row
 
 
 def customer_invoices(user: Any) -> Select:
@@ -72,24 +76,19 @@ def get_invoice(user: Any, invoice_id: int):
     """The customer's issued or void invoice `invoice_id`, or NotFound."""
     from cloudmanager.invoices.models import Invoice
 
-    invoice = db.session.scalar(customer_invoices(user).where(Invoice.id == invoice_id))
-    if invoice is None:
-        raise NotFound("Invoice not found.")
-    return invoice
+    return _found(customer_invoices(user).where(Invoice.id == invoice_id), "Invoice")
 
 
 def get_credit_note(user: Any, note_id: int):
     """The customer's credit note `note_id`, or NotFound."""
     from cloudmanager.invoices.models import CreditNote
 
-    note = db.session.scalar(
+    return _found(
         select(CreditNote).where(
             CreditNote.id == note_id, CreditNote.customer_id == user.customer_id
-        )
+        ),
+        "Credit note",
     )
-    if note is None:
-        raise NotFound("Credit note not found.")
-    return note
 
 
 def customer_services(user: Any) -> Select:
@@ -103,10 +102,7 @@ def get_service(user: Any, service_id: int):
     """The customer's service `service_id`, or NotFound."""
     from cloudmanager.orders.models import Service
 
-    service = db.session.scalar(customer_services(user).where(Service.id == service_id))
-    if service is None:
-        raise NotFound("Service not found.")
-    return service
+    return _found(customer_services(user).where(Service.id == service_id), "Service")
 
 
 def customer_orders(user: Any) -> Select:
@@ -120,10 +116,7 @@ def get_order(user: Any, order_id: int):
     """The customer's order `order_id`, or NotFound."""
     from cloudmanager.orders.models import Order
 
-    order = db.session.scalar(customer_orders(user).where(Order.id == order_id))
-    if order is None:
-        raise NotFound("Order not found.")
-    return order
+    return _found(customer_orders(user).where(Order.id == order_id), "Order")
 
 
 def catalog_products(user: Any) -> Select:

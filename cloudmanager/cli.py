@@ -1,4 +1,4 @@
-"""The `flask` commands: seed-demo, create-admin, clock."""
+"""The `flask` commands: seed-demo, create-admin, clock, permissions-doc, rebuild-mrr."""
 
 import time
 
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(clock)
     app.cli.add_command(permissions_doc)
+    app.cli.add_command(rebuild_mrr)
 
 
 @click.command("seed-demo")
@@ -70,3 +71,13 @@ def permissions_doc() -> None:
     path = BASE_DIR / "docs" / "permissions.md"
     path.write_text(render_permissions_markdown())
     click.echo(f"wrote {path}")
+
+
+@click.command("rebuild-mrr")
+def rebuild_mrr() -> None:
+    """Recompute the MRR ledger from every service's history (after a bulk load or repair)."""
+    from cloudmanager.reporting.mrr_ledger import rebuild
+
+    rows = rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"MRR ledger rebuilt: {rows} customer-months")

@@ -11,3 +11,4 @@ import cloudmanager.orders.models  # noqa: F401,E402  (orders, services, billing
 import cloudmanager.notifications.models  # noqa: F401,E402  (the outbox)
 import cloudmanager.tickets.models  # noqa: F401,E402  (tickets, messages, canned responses)
 import cloudmanager.portal.models  # noqa: F401,E402  (portal users)
+import cloudmanager.reporting.mrr_ledger  # noqa: F401,E402  (the MRR ledger)

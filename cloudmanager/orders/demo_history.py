@@ -75,12 +75,16 @@ class History:
         """Date the service's events written since `after_event`; the newest event id."""
         from cloudmanager.orders.models import ServiceEvent
 
+        from cloudmanager.reporting.mrr_ledger import refresh
+
         db.session.flush()
         db.session.execute(
             update(ServiceEvent)
             .where(ServiceEvent.service_id == service.id, ServiceEvent.id > after_event)
             .values(created_at=when)
         )
+        # A bulk UPDATE bypasses the session's flush, which keeps the MRR ledger current.
+        refresh(db.session.connection(), [service.customer_id])
         newest = db.session.scalar(
             select(ServiceEvent.id)
             .where(ServiceEvent.service_id == service.id)

@@ -33,7 +33,7 @@ def finance_cards(user: Any, today: date | None = None) -> list[StatCard]:
     with snapshot() as connection:
         sums = period_sums(connection, last_start, end, currency, 1)
         aging = aging_totals(connection, today, currency)
-        (mrr,) = mrr_rows(connection, start, today, currency, count_customers=False)
+        (mrr,) = mrr_rows(connection, start, today, currency)
     now, before = revenue_row("", sums.get(month, {})), revenue_row("", sums.get(month - 1, {}))
     overdue = aging["outstanding"] - aging["current"]
 

@@ -48,3 +48,50 @@ def test_terminating_a_cancelled_service_keeps_the_day_it_ended(db, admin, make_
     lc.terminate_service(service, by=admin)
     db.session.commit()
     assert service.status == "terminated" and service.ended_at == ended
+
+
+def _ledger(db):
+    from cloudmanager.reporting.mrr_ledger import CustomerMrrMonth
+
+    table = CustomerMrrMonth.__table__
+    return db.session.execute(select(table).order_by(table.c.customer_id, table.c.month)).all()
+
+
+def test_the_mrr_ledger_follows_every_change_as_a_rebuild_would(
+    db, admin, make_service, make_product, jobs
+):
+    from cloudmanager.orders.changes import change_service
+    from cloudmanager.reporting.mrr_ledger import rebuild
+
+    big = make_product(name="Cloud Server L", prices={"monthly": "40.00"})
+    kept, changed = make_service(quantity=2), make_service(on=date(2026, 11, 1))
+    cancelled = make_service()
+    change_service(changed, {"product_id": str(big.id)}, by=admin, on=date(2026, 11, 21))
+    lc.cancel_service(cancelled, by=admin)
+    db.session.commit()
+
+    rows = _ledger(db)
+    assert rows, "the services' flushes wrote the ledger"
+    assert sum(row.delta for row in rows) == kept.mrr + changed.mrr == Decimal("60.00")
+    assert rows[-1].closing == Decimal("60.00") and rows[0].started_before == 0
+    rebuild(db.session.connection())
+    assert _ledger(db) == rows
+
+
+def test_the_mrr_ledger_moves_with_the_customers_currency(db, make_service):
+    service = make_service()
+    service.customer.currency = "USD"
+    db.session.commit()
+    assert {row.currency for row in _ledger(db)} == {"USD"}
+
+
+def test_flask_rebuild_mrr_recomputes_the_ledger(app, db, make_service):
+    from cloudmanager.reporting.mrr_ledger import CustomerMrrMonth
+
+    make_service()
+    before = _ledger(db)
+    db.session.execute(CustomerMrrMonth.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rebuild-mrr"])
+    assert result.exit_code == 0 and "1 customer-months" in result.output
+    assert _ledger(db) == before

@@ -9,7 +9,7 @@ users go through these same functions: `find` and `model` say which kind.
 from datetime import timedelta
 from typing import Any, Callable
 
-from flask import request, session
+from flask import flash, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 
@@ -148,3 +148,31 @@ def session_idle_expired() -> bool:
     if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
         session["last_seen"] = now
     return expired
+
+
+CODE_REFUSED = "That code is not valid (or was already used)."
+
+
+def complete_with_code(user: Any, code: str) -> bool:
+    """Step two of a sign-in: a TOTP code (never twice) or a single-use recovery code.
+
+    A valid code completes the sign-in (with a warning of how many recovery codes
+    are left when one was used); a wrong one counts as a failure towards the lockout.
+    The caller commits either way.
+    """
+    from cloudmanager.auth import totp
+
+    code = code.strip()
+    method = None
+    if totp.verify_totp(user, code):
+        method = "totp"
+    elif totp.use_recovery_code(user, code):
+        method = "recovery code"
+    if method is None:
+        register_failure(user)
+        return False
+    complete_login(user, method=method)
+    if method == "recovery code":
+        left = totp.remaining_recovery_codes(user)
+        flash(f"Signed in with a recovery code; {left} left.", "warning")
+    return True

@@ -4,15 +4,10 @@ from flask import Response, flash, request, session, url_for
 from flask_login import current_user
 
 from cloudmanager.auth import bp, login as login_service, totp
-from cloudmanager.auth.forms import (
-    CodeForm,
-    EnrolForm,
-    ForgotPasswordForm,
-    LoginForm,
-    NewPasswordForm,
-)
+from cloudmanager.auth.flows import choose_password_page, forgot_password_page
+from cloudmanager.auth.forms import CodeForm, EnrolForm, LoginForm
 from cloudmanager.auth.models import User
-from cloudmanager.auth.services import find_user_by_email, set_password
+from cloudmanager.auth.services import find_user_by_email
 from cloudmanager.auth.tokens import reset_link, user_from_invite_token, user_from_reset_token
 from cloudmanager.core.errors import DomainError
 from cloudmanager.core.forms import apply_errors, form_status
@@ -81,23 +76,12 @@ def login_code():
         return redirect_to(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        code = form.code.data.strip()
-        method = None
-        if totp.verify_totp(user, code):
-            method = "totp"
-        elif totp.use_recovery_code(user, code):
-            method = "recovery code"
-        if method:
-            next_url = session.get("next") or url_for("dashboard.index")
-            login_service.complete_login(user, method=method)
-            db.session.commit()
-            if method == "recovery code":
-                left = totp.remaining_recovery_codes(user)
-                flash(f"Signed in with a recovery code; {left} left.", "warning")
-            return redirect_to(_safe_next(next_url))
-        login_service.register_failure(user)
+        next_url = session.get("next") or url_for("dashboard.index")
+        signed_in = login_service.complete_with_code(user, form.code.data)
         db.session.commit()
-        form.code.errors = ["That code is not valid (or was already used)."]
+        if signed_in:
+            return redirect_to(_safe_next(next_url))
+        form.code.errors = [login_service.CODE_REFUSED]
     return render_page("auth/login_code.html", form=form, status=form_status(form))
 
 
@@ -167,40 +151,29 @@ def logout():
     return redirect_to(url_for("auth.login"))
 
 
+def _send_reset_link(user: User) -> None:
+    enqueue(
+        "cloudmanager.infra.mail.send_email_job",
+        user.email,
+        "Reset your CloudManager password",
+        "password_reset",
+        name=user.name,
+        link=reset_link(user),
+        minutes_valid=60,
+    )
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the email exists or not."""
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user is not None and user.active and user.has_password:
-            enqueue(
-                "cloudmanager.infra.mail.send_email_job",
-                user.email,
-                "Reset your CloudManager password",
-                "password_reset",
-                name=user.name,
-                link=reset_link(user),
-                minutes_valid=60,
-            )
-            db.session.commit()
-        flash("If that address belongs to an account, a reset link is on its way.", "info")
-        return redirect_to(url_for("auth.login"))
-    return render_page("auth/forgot_password.html", form=form, status=form_status(form))
-
-
-def _choose_password(user: User, form: NewPasswordForm, *, action: str, template: str, **ctx):
-    if form.validate_on_submit():
-        try:
-            set_password(user, form.password.data, by=user, action=action)
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Your password is set. Please sign in.", "success")
-            return redirect_to(url_for("auth.login"))
-    return render_page(template, form=form, user=user, status=form_status(form), **ctx)
+    return forgot_password_page(
+        find_user_by_email,
+        _send_reset_link,
+        sent="If that address belongs to an account, a reset link is on its way.",
+        login="auth.login",
+        template="auth/forgot_password.html",
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -209,8 +182,8 @@ def reset_password(token: str):
     user = user_from_reset_token(token)
     if user is None:
         return render_page("auth/link_invalid.html", status=400)
-    return _choose_password(
-        user, NewPasswordForm(), action="user.password_reset", template="auth/reset_password.html"
+    return choose_password_page(
+        user, action="user.password_reset", login="auth.login", template="auth/reset_password.html"
     )
 
 
@@ -220,10 +193,10 @@ def accept_invite(token: str):
     user = user_from_invite_token(token)
     if user is None:
         return render_page("auth/link_invalid.html", status=400)
-    return _choose_password(
+    return choose_password_page(
         user,
-        NewPasswordForm(),
         action="user.invitation_accepted",
+        login="auth.login",
         template="auth/accept_invite.html",
     )
 

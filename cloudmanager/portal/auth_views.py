@@ -3,12 +3,10 @@
 from flask import flash, request, session, url_for
 
 from cloudmanager.auth import login as login_service
-from cloudmanager.auth import totp
-from cloudmanager.auth.forms import CodeForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from cloudmanager.auth.services import set_password
+from cloudmanager.auth.flows import choose_password_page, forgot_password_page
+from cloudmanager.auth.forms import CodeForm, LoginForm
 from cloudmanager.auth.tokens import user_from_invite_token, user_from_reset_token
-from cloudmanager.core.errors import DomainError
-from cloudmanager.core.forms import apply_errors, form_status
+from cloudmanager.core.forms import form_status
 from cloudmanager.core.htmx import redirect_to, render_page
 from cloudmanager.extensions import db, limiter
 from cloudmanager.portal import bp, current_portal_user
@@ -65,23 +63,12 @@ def login_code():
         return redirect_to(url_for("portal.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        code = form.code.data.strip()
-        method = None
-        if totp.verify_totp(user, code):
-            method = "totp"
-        elif totp.use_recovery_code(user, code):
-            method = "recovery code"
-        if method:
-            next_url = _safe_next(session.get("next"))
-            login_service.complete_login(user, method=method)
-            db.session.commit()
-            if method == "recovery code":
-                left = totp.remaining_recovery_codes(user)
-                flash(f"Signed in with a recovery code; {left} left.", "warning")
-            return redirect_to(next_url)
-        login_service.register_failure(user)
+        next_url = _safe_next(session.get("next"))
+        signed_in = login_service.complete_with_code(user, form.code.data)
         db.session.commit()
-        form.code.errors = ["That code is not valid (or was already used)."]
+        if signed_in:
+            return redirect_to(next_url)
+        form.code.errors = [login_service.CODE_REFUSED]
     return render_page("portal/login_code.html", form=form, status=form_status(form))
 
 
@@ -98,29 +85,12 @@ def logout():
 @limiter.limit("5 per minute", methods=["POST"])
 def forgot_password():
     """Ask for a reset link; the answer never says whether the email exists."""
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        user = find_portal_user_by_email(form.email.data)
-        if user is not None and user.active and user.has_password:
-            send_reset_link(user)
-            db.session.commit()
-        flash("If that address has portal access, a reset link is on its way.", "info")
-        return redirect_to(url_for("portal.login"))
-    return render_page("portal/forgot_password.html", form=form, status=form_status(form))
-
-
-def _choose_password(user, form, *, action: str, title: str):
-    if form.validate_on_submit():
-        try:
-            set_password(user, form.password.data, by=user, action=action)
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Your password is set. Please sign in.", "success")
-            return redirect_to(url_for("portal.login"))
-    return render_page(
-        "portal/choose_password.html", form=form, user=user, title=title, status=form_status(form)
+    return forgot_password_page(
+        find_portal_user_by_email,
+        send_reset_link,
+        sent="If that address has portal access, a reset link is on its way.",
+        login="portal.login",
+        template="portal/forgot_password.html",
     )
 
 
@@ -130,8 +100,12 @@ def reset_password(token: str):
     user = user_from_reset_token(token, model=PortalUser, kind=KIND)
     if user is None:
         return render_page("portal/link_invalid.html", status=400)
-    return _choose_password(
-        user, NewPasswordForm(), action="portal.password_reset", title="Choose a new password"
+    return choose_password_page(
+        user,
+        action="portal.password_reset",
+        login="portal.login",
+        template="portal/choose_password.html",
+        title="Choose a new password",
     )
 
 
@@ -141,6 +115,10 @@ def accept_invite(token: str):
     user = user_from_invite_token(token, model=PortalUser, kind=KIND)
     if user is None:
         return render_page("portal/link_invalid.html", status=400)
-    return _choose_password(
-        user, NewPasswordForm(), action="portal.invitation_accepted", title="Welcome"
+    return choose_password_page(
+        user,
+        action="portal.invitation_accepted",
+        login="portal.login",
+        template="portal/choose_password.html",
+        title="Welcome",
     )

@@ -12,19 +12,20 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.core.money import CENT, ZERO, round_money
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
-from cloudmanager.invoices.breakdown import store_breakdown
+from cloudmanager.invoices.breakdown import TaxBreakdown, store_breakdown
 from cloudmanager.invoices.calculation import (
     AmountError,
     LineInput,
     Totals,
     compute_totals,
+    line_net,
     parse_quantity,
 )
 from cloudmanager.invoices.events import emit_if_paid
@@ -115,10 +116,14 @@ def _credit_line(line: InvoiceLine, quantity: Decimal, done: tuple[Decimal, Deci
     that its net is exactly the line's net minus the nets already credited.
     """
     already_qty, already_net = done
+    amount, left = quantity * line.unit_price, line.net - already_net
     if already_qty + quantity == line.quantity:
-        discount = closing_discount(quantity * line.unit_price, line.net - already_net)
+        discount = closing_discount(amount, left)
     else:
         discount = round_money(line.discount * quantity / line.quantity)
+        if line_net(quantity, line.unit_price, discount) > left:
+            # Parts rounded up one by one must not credit more than the line is worth.
+            discount = closing_discount(amount, left)
     return CreditNoteLine(
         invoice_line_id=line.id,
         position=pos,
@@ -138,26 +143,29 @@ def _inputs(lines) -> list[LineInput]:
     ]
 
 
-def _closing_totals(invoice: Invoice, totals: Totals) -> Totals:
-    """Totals of the note that credits everything left: per rate, the tax still uncredited.
+def _limit_tax(invoice: Invoice, totals: Totals, closing: bool) -> Totals:
+    """The note's tax per rate, held to what the invoice has left uncredited at that rate.
 
-    Each earlier note rounded its tax on its own sums, so the parts could miss the
-    invoice's tax by a cent; the closing note makes them add up exactly.
+    Each note rounds its tax on its own sums, so the parts could miss the invoice's
+    tax by a cent: a part never takes more than is left, and the note that credits
+    everything left (`closing`) takes exactly that, so the notes add up to the invoice.
     """
-    owed: dict[tuple, Decimal] = {}
-    for group in compute_totals(_inputs(invoice.lines)).tax_groups:
-        owed[(group.rate, group.reverse_charge)] = group.tax
-    earlier_notes = db.session.scalars(
-        select(CreditNote).where(CreditNote.invoice_id == invoice.id)
-    ).all()
-    for earlier in earlier_notes:
-        for group in compute_totals(_inputs(earlier.lines)).tax_groups:
-            key = (group.rate, group.reverse_charge)
-            owed[key] = owed.get(key, ZERO) - group.tax
-    groups = tuple(
-        replace(group, tax=owed.get((group.rate, group.reverse_charge), group.tax))
-        for group in totals.tax_groups
+    # The stored breakdowns: what the invoice and each earlier note really carry.
+    signed = case(
+        (TaxBreakdown.credit_note_id.is_(None), TaxBreakdown.tax), else_=-TaxBreakdown.tax
     )
+    found = db.session.execute(
+        select(TaxBreakdown.rate, TaxBreakdown.reverse_charge, func.sum(signed))
+        .where(TaxBreakdown.invoice_id == invoice.id)
+        .group_by(TaxBreakdown.rate, TaxBreakdown.reverse_charge)
+    )
+    left = {(rate, reverse): tax for rate, reverse, tax in found}
+
+    def limited(group):
+        rest = left.get((group.rate, group.reverse_charge), group.tax)
+        return rest if closing else max(min(group.tax, rest), ZERO)
+
+    groups = tuple(replace(group, tax=limited(group)) for group in totals.tax_groups)
     tax = sum((group.tax for group in groups), ZERO)
     return replace(totals, tax_groups=groups, tax=tax, gross=totals.net + tax)
 
@@ -187,8 +195,7 @@ def create_credit_note(
     ]
     totals = compute_totals(_inputs(lines))
     left = {k: v for k, v in creditable_quantities(invoice).items() if v > 0}
-    if left == wanted:
-        totals = _closing_totals(invoice, totals)
+    totals = _limit_tax(invoice, totals, closing=left == wanted)
     for line, net in zip(lines, totals.line_nets):
         line.net = net
     on = on or today()

@@ -113,6 +113,31 @@ def test_crediting_the_rest_in_parts_adds_up_to_the_invoice(db, make_issued, adm
     assert invoice.balance == D("0.00")
 
 
+def test_line_by_line_credit_notes_never_credit_more_tax_or_net_than_is_left(
+    db, make_issued, admin
+):
+    # Four lines of 0.03 at 19 %: the invoice's tax is 0.12 × 19 % = 0.0228 → 0.02, while
+    # each line alone rounds 0.0057 up to 0.01; a third 0.01 would credit 0.03 in all.
+    invoice = make_issued([line(unit_price="0.03") for _ in range(4)])
+    assert invoice.tax_total == D("0.02")
+    taxes = []
+    for invoice_line in invoice.lines:
+        quantities = {invoice_line.id: "1"}
+        note = create_credit_note(invoice, {"quantities": quantities, "reason": "p"}, by=admin)
+        db.session.commit()
+        taxes.append(note.tax_total)
+        assert sum(n.gross_total for n in invoice.credit_notes) <= invoice.gross_total
+    assert taxes == [D("0.01"), D("0.01"), D("0.00"), D("0.00")]
+    # 0.005 per unit: three single units round to 0.01 each, more than the line's 0.03 … 0.02.
+    invoice = make_issued([line(quantity="5", unit_price="0.005")])
+    line_id = invoice.lines[0].id
+    for _ in range(5):
+        create_credit_note(invoice, {"quantities": {line_id: "1"}, "reason": "p"}, by=admin)
+        db.session.commit()
+        assert sum(n.net_total for n in invoice.credit_notes) <= invoice.net_total
+    assert sum(n.gross_total for n in invoice.credit_notes) == invoice.gross_total
+
+
 def test_a_voided_invoice_cannot_take_payments_or_credit_notes(db, make_issued, admin):
     from cloudmanager.invoices.issuing import void_invoice
 

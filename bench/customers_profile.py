@@ -6,8 +6,8 @@
 Loads 100,000 customers into an SQLite file (`bench/customers_list.py`'s loader,
 once; `--reload` forces it), then times each page with Flask's test client,
 signed in with the bench's session cookie, using `time.process_time()` per
-request, and prints the median and minimum of `--requests` requests next to the
-bare reference route. For a machine busy with other work: it measures CPU, not
+request (the pages take turns), and prints the median and minimum of
+`--requests` requests and each median's multiple of the bare reference route's. For a machine busy with other work: it measures CPU, not
 throughput, so it stays meaningful where `bench/customers_list.py` does not.
 """
 
@@ -49,16 +49,22 @@ def apps(url: str) -> dict:
     return {"reference": reference_app(url), "cloudmanager": cloudmanager}
 
 
-def timed(client, path: str, headers: dict, count: int) -> list[float]:
-    """CPU milliseconds of each of `count` requests (after two warm-up requests)."""
-    for _ in range(2):
-        response = client.get(path, headers=headers)
-        assert response.status_code == 200, (path, response.status_code, response.location)
-    times = []
+def timed(pages: dict, clients: dict, count: int) -> dict[str, list[float]]:
+    """CPU milliseconds of `count` requests per page, taken in turns.
+
+    Pages take turns request by request, so a busy moment of the (shared)
+    machine weighs on every page alike and the ratios stay comparable.
+    """
+    for which, path, headers in pages.values():
+        for _ in range(2):  # warm-up: caches, compiled templates and statements
+            response = clients[which].get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code, response.location)
+    times: dict[str, list[float]] = {label: [] for label in pages}
     for _ in range(count):
-        started = time.process_time()
-        client.get(path, headers=headers)
-        times.append((time.process_time() - started) * 1000)
+        for label, (which, path, headers) in pages.items():
+            started = time.process_time()
+            clients[which].get(path, headers=headers)
+            times[label].append((time.process_time() - started) * 1000)
     return times
 
 
@@ -84,12 +90,13 @@ def main() -> None:
     cookie = session_cookie(url)
     built = apps(url)
     clients = {name: client_for(app, cookie) for name, app in built.items()}
-    print(f"{'page':12} {'median ms':>10} {'min ms':>8}")
-    for label, (which, path, headers) in PAGES.items():
-        if args.only and label not in args.only:
-            continue
-        times = timed(clients[which], path, headers, args.requests)
-        print(f"{label:12} {statistics.median(times):10.2f} {min(times):8.2f}", flush=True)
+    pages = {label: page for label, page in PAGES.items() if not args.only or label in args.only}
+    times = timed(pages, clients, args.requests)
+    reference = statistics.median(times["reference"]) if "reference" in times else None
+    print(f"{'page':12} {'median ms':>10} {'min ms':>8} {'÷ reference':>12}")
+    for label, values in times.items():
+        ratio = f"{statistics.median(values) / reference:12.2f}" if reference else ""
+        print(f"{label:12} {statistics.median(values):10.2f} {min(values):8.2f} {ratio}")
     if args.profile:
         which, path, headers = PAGES[args.profile]
         profiler = cProfile.Profile()

@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
+from cloudmanager.core.urls import fixed_url, static_url
 
 
 def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
@@ -49,10 +50,20 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(initials, "initials")
     app.add_template_global(htmx_headers)
     app.add_template_global(has_endpoint)
+    app.add_template_global(fixed_url)
+    app.add_template_global(static_url)
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:
-        from cloudmanager.core.navigation import navigation_sections, visible_navigation
+        from cloudmanager.core.navigation import (
+            navigation_html,
+            navigation_sections,
+            visible_navigation,
+        )
 
-        return {"navigation": visible_navigation, "navigation_sections": navigation_sections}
+        return {
+            "navigation": visible_navigation,
+            "navigation_sections": navigation_sections,
+            "navigation_html": navigation_html,
+        }

@@ -16,7 +16,8 @@ from sqlalchemy import Select, bindparam, column, select, table
 from sqlalchemy.orm import selectinload
 
 from cloudmanager.core.countries import country_name
-from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page, read_rows
+from cloudmanager.core.database import read_rows
+from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page
 from cloudmanager.customers.models import STATUSES, Customer, CustomerTag
 from cloudmanager.extensions import db
 
@@ -175,13 +176,12 @@ def customer_page(filters: CustomerFilters) -> Page:
     return page
 
 
+KNOWN_TAGS = select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(bindparam("limit"))
+
+
 def known_tags(limit: int = 200) -> list[str]:
     """Tags in use, for the filter select (index-only on customer_tags.tag)."""
-    return list(
-        db.session.scalars(
-            select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(limit)
-        )
-    )
+    return [tag for (tag,) in read_rows(KNOWN_TAGS, {"limit": limit})]
 
 
 def export_rows(filters: CustomerFilters, chunk: int = 1000) -> Iterator[list[Any]]:

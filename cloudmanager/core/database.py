@@ -1,6 +1,6 @@
 """Database setup: bind SQLAlchemy, make SQLite behave like a real database, read plain rows."""
 
-from typing import Any
+from typing import Any, Sequence
 
 from flask import Flask
 from sqlalchemy import Select, event
@@ -42,7 +42,7 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def read_rows(stmt: Select, params: dict[str, Any] | None = None) -> list[Any]:
+def read_rows(stmt: Select, params: dict[str, Any] | None = None) -> Sequence[Any]:
     """Plain rows of a column SELECT, read through Core on the session's connection.
 
     The ORM's per-query work (its execution context and result adaption) costs

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_login import current_user
+from markupsafe import Markup
+
+from cloudmanager.core.urls import fixed_url
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def visible_navigation() -> list[dict]:
             {
                 "label": item.label,
                 "icon": item.icon,
-                "url": _entry_url(item.endpoint),
+                "url": fixed_url(item.endpoint),
                 "endpoint": item.endpoint,
                 "section": item.section,
                 "active": False,
@@ -63,17 +66,6 @@ def visible_navigation() -> list[dict]:
         )
     _mark_active(items, request.endpoint or "", request.path)
     return items
-
-
-def _entry_url(endpoint: str) -> str:
-    """The URL of an argument-less entry, built once per URL map and script root."""
-    key = (id(current_app.url_map), request.script_root, endpoint)
-    if key not in _ENTRY_URLS:
-        _ENTRY_URLS[key] = url_for(endpoint)
-    return _ENTRY_URLS[key]
-
-
-_ENTRY_URLS: dict[tuple, str] = {}
 
 
 def _mark_active(items: list[dict], endpoint: str, path: str) -> None:
@@ -96,3 +88,30 @@ def navigation_sections() -> list[dict]:
         label = SECTION_LABELS.get(key, key.replace("_", " ").title())
         sections.setdefault(key, {"key": key, "label": label, "items": []})["items"].append(item)
     return list(sections.values())
+
+
+def navigation_html() -> Markup:
+    """The sidebar's entries as HTML, rendered once per distinct set of entries.
+
+    The HTML is a function of the visible entries alone (label, icon, URL,
+    section, active), which are still worked out per request from the user's
+    permissions; only the rendering is reused, and only by requests whose
+    entries are equal: a handful of roles times a dozen sections.
+    """
+    sections = navigation_sections()
+    key = tuple(
+        (item["label"], item["icon"], item["url"], item["section"], item["active"])
+        for section in sections
+        for item in section["items"]
+    )
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= MAX_RENDERED:
+            _RENDERED.clear()
+        template = current_app.jinja_env.get_template("layouts/_navigation.html")
+        html = _RENDERED[key] = Markup(template.render(sections=sections))
+    return html
+
+
+MAX_RENDERED = 256
+_RENDERED: dict[tuple, Markup] = {}

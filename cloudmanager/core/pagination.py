@@ -15,6 +15,7 @@ from typing import Any, Generic, Sequence, TypeVar
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
+from cloudmanager.core.database import read_rows
 from cloudmanager.extensions import db
 
 T = TypeVar("T")
@@ -96,15 +97,17 @@ def keyset_page(
     descending: bool = False,
     scalars: bool = True,
 ) -> Page:
-    """Fetch one page of `stmt` ordered by `keys` (the last key must be unique)."""
+    """Fetch one page of `stmt` ordered by `keys` (the last key must be unique).
+
+    `scalars=False` is for column SELECTs: the page's items are plain rows.
+    """
     after = decode_cursor(cursor, len(keys))
     if after is not None:
         row_keys = tuple_(*keys)
         stmt = stmt.where(row_keys < tuple_(*after) if descending else row_keys > tuple_(*after))
     order = [key.desc() for key in keys] if descending else list(keys)
     stmt = stmt.order_by(*order).limit(size + 1)
-    result = db.session.execute(stmt)
-    rows = list(result.scalars() if scalars else result)
+    rows = list(db.session.execute(stmt).scalars()) if scalars else read_rows(stmt)
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -8,11 +8,20 @@ from flask_wtf.csrf import generate_csrf
 
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
+from cloudmanager.core.urls import fixed_url, static_url
+
+DEFAULT_DATE_FORMAT = "%d %b %Y"
+# strftime's %b in the C locale (the process never sets LC_TIME).
+MONTH_ABBREVIATIONS = ("", *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
 
 
-def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
+def format_date(value: date | datetime | None, fmt: str = DEFAULT_DATE_FORMAT) -> str:
     """A date as `26 Nov 2026`; empty for None."""
-    return value.strftime(fmt) if value else ""
+    if not value:
+        return ""
+    if fmt == DEFAULT_DATE_FORMAT:  # strftime takes 2 µs, and a list formats a date per row
+        return f"{value.day:02d} {MONTH_ABBREVIATIONS[value.month]} {value.year}"
+    return value.strftime(fmt)
 
 
 def format_datetime(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
@@ -49,10 +58,20 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(initials, "initials")
     app.add_template_global(htmx_headers)
     app.add_template_global(has_endpoint)
+    app.add_template_global(fixed_url)
+    app.add_template_global(static_url)
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:
-        from cloudmanager.core.navigation import navigation_sections, visible_navigation
+        from cloudmanager.core.navigation import (
+            navigation_html,
+            navigation_sections,
+            visible_navigation,
+        )
 
-        return {"navigation": visible_navigation, "navigation_sections": navigation_sections}
+        return {
+            "navigation": visible_navigation,
+            "navigation_sections": navigation_sections,
+            "navigation_html": navigation_html,
+        }

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, NamedTuple
 
-from sqlalchemy import Select, column, select, table
+from sqlalchemy import Select, bindparam, column, select, table
 from sqlalchemy.orm import selectinload
 
 from cloudmanager.core.countries import country_name
+from cloudmanager.core.database import read_rows
 from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page
 from cloudmanager.customers.models import STATUSES, Customer, CustomerTag
 from cloudmanager.extensions import db
@@ -129,6 +130,14 @@ def filtered_customers(filters: CustomerFilters, *columns: Any) -> Select:
     return stmt
 
 
+# Built once: a statement built per request coerces each of its 50 ids anew.
+TAGS_OF_CUSTOMERS = (
+    select(CustomerTag.customer_id, CustomerTag.tag)
+    .where(CustomerTag.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(CustomerTag.tag)
+)
+
+
 class ListedCustomer(NamedTuple):
     """A row of the list page: plain columns and tags, no ORM object to build."""
 
@@ -159,24 +168,20 @@ def customer_page(filters: CustomerFilters) -> Page:
         descending=filters.dir == "desc",
         scalars=False,
     )
-    ids = [row.id for row in page.items]
     tags: dict[int, list[str]] = defaultdict(list)
-    tag_rows = select(CustomerTag.customer_id, CustomerTag.tag).where(
-        CustomerTag.customer_id.in_(ids)
-    )
-    for customer_id, tag in db.session.execute(tag_rows.order_by(CustomerTag.tag)):
+    ids = [row.id for row in page.items]
+    for customer_id, tag in read_rows(TAGS_OF_CUSTOMERS, {"ids": ids}):
         tags[customer_id].append(tag)
     page.items = [ListedCustomer(*row, tags=tags.get(row.id, [])) for row in page.items]
     return page
 
 
+KNOWN_TAGS = select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(bindparam("limit"))
+
+
 def known_tags(limit: int = 200) -> list[str]:
     """Tags in use, for the filter select (index-only on customer_tags.tag)."""
-    return list(
-        db.session.scalars(
-            select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(limit)
-        )
-    )
+    return [tag for (tag,) in read_rows(KNOWN_TAGS, {"limit": limit})]
 
 
 def export_rows(filters: CustomerFilters, chunk: int = 1000) -> Iterator[list[Any]]:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from cloudmanager.core.countries import country_choices
 from cloudmanager.core.errors import ValidationFailed
-from cloudmanager.core.htmx import redirect_to, render_page
+from cloudmanager.core.htmx import is_htmx, redirect_to, render_page
 from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.customers import bp, services
@@ -59,15 +59,12 @@ def country_options(selected: str) -> Markup:
 def index():
     """The customer list: live search, filters, sorting, keyset pages."""
     filters = CustomerFilters.from_args(request.args)
-    return render_page(
-        "customers/index.html",
-        fragment="customers/_results.html",
-        page=customer_page(filters),
-        filters=filters,
-        tags=known_tags(),
-        country_options=country_options(filters.country),
-        statuses=STATUSES,
-    )
+    context = {"page": customer_page(filters), "filters": filters}
+    if not is_htmx():  # the filter form's choices; the live search swaps only the results
+        context.update(
+            tags=known_tags(), country_options=country_options(filters.country), statuses=STATUSES
+        )
+    return render_page("customers/index.html", fragment="customers/_results.html", **context)
 
 
 @bp.get("/export.csv")

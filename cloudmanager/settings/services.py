@@ -15,6 +15,7 @@ from flask import has_request_context, request
 from sqlalchemy import event, select
 
 from cloudmanager.core.audit import audit
+from cloudmanager.core.database import read_rows
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.extensions import db
 from cloudmanager.settings.models import Setting
@@ -103,8 +104,11 @@ _cache: dict[str, Any] = {}
 _cache_loaded_at = 0.0
 
 
+ALL_SETTINGS = select(Setting.key, Setting.value)
+
+
 def _query() -> dict[str, Any]:
-    return {key: value for key, value in db.session.execute(select(Setting.key, Setting.value))}
+    return {key: value for key, value in read_rows(ALL_SETTINGS)}
 
 
 def _load() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from flask import render_template_string
 
-from cloudmanager.core.templating import initials
+from cloudmanager.core.templating import format_date, initials
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PAGE_TEMPLATES = [
@@ -36,6 +36,15 @@ def test_initials_for_avatars(name, expected):
 
 def render(source, **context):
     return render_template_string(source, **context)
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_dates_in_the_default_format_read_as_strftime_writes_them(month):
+    from datetime import date, datetime
+
+    for value in (date(2026, month, 3), datetime(999, month, 28, 23, 59)):
+        assert format_date(value) == value.strftime("%d %b %Y")
+    assert format_date(None) == ""
 
 
 def test_status_badge_colours_known_statuses_and_labels_them(app):

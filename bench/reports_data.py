@@ -222,6 +222,7 @@ def _settle(rng, ids: Ids, invoice: dict, rows: dict, today: date, lines, totals
             "id": payment_id,
             "invoice_id": invoice["id"],
             "customer_id": invoice["customer_id"],
+            "invoice_issue_date": issued,
             "amount": applied,
             "applied": applied,
             "method": "bank_transfer",

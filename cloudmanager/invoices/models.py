@@ -222,7 +222,14 @@ class Payment(db.Model):
         Index(
             "ix_payments_received_on",
             "received_on",
-            postgresql_include=["invoice_id", "customer_id", "method", "amount", "applied"],
+            postgresql_include=[
+                "invoice_id",
+                "customer_id",
+                "method",
+                "amount",
+                "applied",
+                "invoice_issue_date",
+            ],
         ),
     )
 
@@ -233,6 +240,9 @@ class Payment(db.Model):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="RESTRICT"), index=True
     )
+    # The invoice's issue date (fixed once issued): the aging as of a past day finds the
+    # payments that came later for invoices issued by then without reading the invoices.
+    invoice_issue_date: Mapped[date]
     amount: Mapped[Decimal] = mapped_column(Money())  # what was received
     applied: Mapped[Decimal] = mapped_column(Money())  # what went to the invoice
     method: Mapped[str] = mapped_column(String(20))

@@ -116,6 +116,7 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
     payment = Payment(
         invoice_id=invoice.id,
         customer_id=invoice.customer_id,
+        invoice_issue_date=invoice.issue_date,
         amount=amount,
         applied=applied,
         created_by_id=getattr(by, "id", None),

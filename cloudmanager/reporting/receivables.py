@@ -45,14 +45,11 @@ def owed_on(day: date, currency: str):
     void after `day` touched, with what those took off added back.
     """
     # Most payments after `day` pay invoices issued after it, which the aging leaves
-    # out anyway: they are dropped first (an anti-join on the issue date index), so
-    # only the invoices owed on `day` are looked up and added back.
-    issued_later = select(Invoice.id).where(
-        Invoice.id == Payment.invoice_id, Invoice.issue_date > day
-    )
+    # out anyway: each payment carries its invoice's issue date, so they are dropped
+    # without reading the invoices, and only the invoices owed on `day` are looked up.
     late_payments = (
         select(Payment.invoice_id, func.sum(Payment.applied).label("amount"))
-        .where(Payment.received_on > day, ~issued_later.exists())
+        .where(Payment.received_on > day, Payment.invoice_issue_date <= day)
         .group_by(Payment.invoice_id)
         .cte("late_payments")
     )

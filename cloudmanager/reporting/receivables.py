@@ -12,11 +12,10 @@ partial index), and those settled or voided after the day.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, null, or_, select, true, union, union_all
+from sqlalchemy import and_, case, func, or_, select, true, union, union_all
 from sqlalchemy.orm import aliased
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.customers.models import Customer
 from cloudmanager.extensions import db
 from cloudmanager.invoices.models import ISSUED, VOID, CreditNote, Invoice, Payment
 from cloudmanager.reporting.charts import Series, bar_chart
@@ -24,8 +23,8 @@ from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult
 from cloudmanager.reporting.framework import register_report
 from cloudmanager.reporting.revenue import currency_of
-from cloudmanager.reporting.ranking import others_label
-from cloudmanager.reporting.sql import snapshot, zero
+from cloudmanager.reporting.ranking import fold_rest, others_label, ranked
+from cloudmanager.reporting.sql import prefer_sorted_grouping, snapshot, zero
 
 BUCKETS = (
     ("current", "Not yet due"),
@@ -83,8 +82,11 @@ def owed_on(day: date, currency: str):
         select(Invoice.id).where(voided_later(Invoice)),
     ).cte("touched")
     # Open today and untouched since `day`: owed then what is owed now, read from the
-    # partial index of open invoices without joining them to what came later.
-    untouched = ~select(touched.c.invoice_id).where(touched.c.invoice_id == Invoice.id).exists()
+    # partial index of open invoices without joining them to what came later. NOT IN
+    # probes a hash of the few touched ids and keeps the index's order by customer.
+    untouched = Invoice.id.not_in(
+        select(touched.c.invoice_id).where(touched.c.invoice_id.is_not(None))
+    )
     open_now = select(Invoice.customer_id, Invoice.due_date, Invoice.balance.label("owed")).where(
         Invoice.state == ISSUED,
         Invoice.balance > 0,
@@ -130,67 +132,34 @@ def _buckets(owed, day: date) -> list:
     return sums + [func.sum(owed.c.owed).label("outstanding")]
 
 
-def _owing(day: date, currency: str):
-    """A CTE of the invoices with something owed on `day` (read once per statement)."""
+def per_customer(day: date, currency: str):
+    """A subquery: the buckets, outstanding total (`sort_key`) and invoices of each customer."""
     owed = owed_on(day, currency)
-    return select(owed).where(owed.c.owed > 0).cte("owing")
-
-
-def _totals(owing, day: date, *columns):
-    """SELECT `columns`, the invoices, buckets and outstanding total of every row of `owing`."""
-    return select(
-        *columns,
-        func.count().label("invoices"),
-        *[func.coalesce(column, zero()).label(column.name) for column in _buckets(owing, day)],
-    )
-
-
-def top_customers(day: date, currency: str, limit: int):
-    """SELECT the `limit` customers owing the most (buckets, invoices, number, name, and how
-    many customers owe), then one row without a customer holding the totals of all.
-
-    Only one sum per customer ranks them; the buckets are taken for the customers
-    shown only: a hash of six sums for each of tens of thousands of customers cost
-    more than finding what they owe.
-    """
-    owing = _owing(day, currency)
-    per_customer = (
-        select(owing.c.customer_id, func.sum(owing.c.owed).label("sort_key"))
-        .group_by(owing.c.customer_id)
+    buckets = _buckets(owed, day)
+    return (
+        select(
+            owed.c.customer_id,
+            func.count().label("invoices"),
+            *buckets,
+            buckets[-1].element.label("sort_key"),
+        )
+        .where(owed.c.owed > 0)
+        .group_by(owed.c.customer_id)
         .subquery()
     )
-    order = (per_customer.c.sort_key.desc(), per_customer.c.customer_id)
-    everyone = func.count().over().label("customers")  # counted before the LIMIT
-    top = select(per_customer, everyone).order_by(*order).limit(limit).cte("top")
-    detail = (
-        select(owing.c.customer_id, func.count().label("invoices"), *_buckets(owing, day))
-        .where(owing.c.customer_id.in_(select(top.c.customer_id)))
-        .group_by(owing.c.customer_id)
-        .subquery()
-    )
-    shown = (
-        select(detail, top.c.sort_key, top.c.customers, Customer.number, Customer.name)
-        .join(top, top.c.customer_id == detail.c.customer_id)
-        .join(Customer, Customer.id == detail.c.customer_id)
-    )
-    totals = _totals(owing, day).subquery()
-    total = select(
-        null().label("customer_id"),
-        totals.c.invoices,
-        *[totals.c[key] for key in AMOUNTS],
-        null().label("sort_key"),
-        null().label("customers"),
-        null().label("number"),
-        null().label("name"),
-    )
-    return union_all(shown, total)
 
 
 def aging_totals(connection, day: date, currency: str) -> dict:
     """{bucket: amount, "outstanding": …, "invoices": n, "customers": n} over every customer."""
-    owing = _owing(day, currency)
-    customers = func.count(func.distinct(owing.c.customer_id)).label("customers")
-    return dict(connection.execute(_totals(owing, day, customers)).one()._mapping)
+    owed = owed_on(day, currency)
+    row = connection.execute(
+        select(
+            func.count(func.distinct(owed.c.customer_id)).label("customers"),
+            func.count().label("invoices"),
+            *[func.coalesce(column, zero()).label(column.name) for column in _buckets(owed, day)],
+        ).where(owed.c.owed > 0)
+    ).one()
+    return dict(row._mapping)
 
 
 def _row(label: str, invoices: int, amounts: dict) -> dict:
@@ -201,19 +170,16 @@ def compute_aging(params: ReportParams) -> ReportResult:
     """The customers owing the most, the rest in one row, and the totals of all."""
     day, currency = params.date_to, currency_of(params)
     limit = int(params.filters.get("top") or 100)
+    amounts = ("invoices",) + AMOUNTS
     with snapshot() as connection:
-        found = [row._mapping for row in connection.execute(top_customers(day, currency, limit))]
-    shown = sorted(
-        (row for row in found if row["customer_id"] is not None),
-        key=lambda row: (-row["sort_key"], row["customer_id"]),
-    )
-    totals = next(row for row in found if row["customer_id"] is None)
+        prefer_sorted_grouping(connection)
+        stmt = ranked(per_customer(day, currency), amounts, limit)
+        shown = [row._mapping for row in connection.execute(stmt)]
+    hidden, rest = fold_rest(shown, amounts)
     rows = [_row(f"{r['number']} · {r['name']}", r["invoices"], r) for r in shown]
-    hidden = (shown[0]["customers"] - len(shown)) if shown else 0
     if hidden:
-        rest = {key: totals[key] - sum((row[key] for row in shown), ZERO) for key in AMOUNTS}
-        invoices = totals["invoices"] - sum(row["invoices"] for row in shown)
-        rows.append(_row(others_label(hidden), invoices, rest))
+        rows.append(_row(others_label(hidden), rest["invoices"], rest))
+    totals = {key: (shown[0][f"all_{key}"] if shown else ZERO) for key in amounts}
     chart = bar_chart(
         f"Receivables by days overdue on {day.isoformat()}",
         [label for _, label in BUCKETS],

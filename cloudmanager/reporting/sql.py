@@ -51,6 +51,18 @@ def snapshot() -> Iterator[Connection]:
             connection.rollback()
 
 
+def prefer_sorted_grouping(connection: Connection) -> None:
+    """Group by sorting rather than hashing for the rest of this snapshot (PostgreSQL).
+
+    The planner cannot estimate how many customers a UNION of invoices holds
+    (it assumes 200) and builds a hash of several NUMERIC sums per customer, which
+    for tens of thousands of customers cost more than sorting the rows once and
+    summing each customer's run (the receivables aging: 600 → 370 ms at 100,000).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_hashagg = off")
+
+
 class month_number(FunctionElement):
     """year × 12 + month − 1 of a date or datetime column, as an integer."""
 

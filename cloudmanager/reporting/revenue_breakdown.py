@@ -27,7 +27,7 @@ from cloudmanager.reporting.revenue import (
     not_void,
     received_between,
 )
-from cloudmanager.reporting.sql import snapshot, zero
+from cloudmanager.reporting.sql import prefer_sorted_grouping, snapshot, zero
 
 NO_PRODUCT = "Other (lines without a product)"
 
@@ -217,6 +217,7 @@ def compute_by_customer(params: ReportParams) -> ReportResult:
     limit = int(params.filters.get("top") or 100)
     amounts = ("invoices", "invoiced", "credited")
     with snapshot() as connection:
+        prefer_sorted_grouping(connection)  # sorted sums merge-join cheaper than 95,000 hashed
         stmt = ranked(_customer_revenue(params), amounts, limit)
         shown = [row._mapping for row in connection.execute(stmt)]
         collected, total_collected = _collected(

@@ -54,10 +54,11 @@ def snapshot() -> Iterator[Connection]:
 def prefer_sorted_grouping(connection: Connection) -> None:
     """Group by sorting rather than hashing for the rest of this snapshot (PostgreSQL).
 
-    The planner cannot estimate how many customers a UNION of invoices holds
-    (it assumes 200) and builds a hash of several NUMERIC sums per customer, which
-    for tens of thousands of customers cost more than sorting the rows once and
-    summing each customer's run (the receivables aging: 600 → 370 ms at 100,000).
+    Per-customer sums over tens of thousands of customers: the planner builds a
+    hash of NUMERIC sums per customer (for a UNION it even assumes 200 customers),
+    which costs more than sorting the rows once and summing each customer's run
+    (at 100,000 customers: the receivables aging 600 → 370 ms, revenue by customer
+    450 → 340 ms).
     """
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_hashagg = off")

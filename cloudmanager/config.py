@@ -126,6 +126,8 @@ class TestConfig(Config):
     WEBHOOKS_ALLOW_PRIVATE = True  # tests deliver to a server on 127.0.0.1
     # Cheap hashing keeps the suite fast; production uses argon2's defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Test databases are thrown away: PostgreSQL commits don't wait for the disk.
+    DATABASE_DURABLE_COMMITS = False
 
 
 CONFIGS = {

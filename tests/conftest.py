@@ -60,12 +60,20 @@ def _schema(config_class):
 
 
 def _empty_tables() -> None:
+    """Delete every row, children first, and restart the ids (as a fresh database would).
+
+    DELETE, not TRUNCATE: a test leaves a handful of rows, and TRUNCATE replaces the
+    files of all 46 tables (180 ms a test on PostgreSQL, against 16 ms).
+    """
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(_db.metadata.sorted_tables):
-            _db.session.execute(table.delete())
+        _db.session.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+                "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname = current_schema()"
+            )
+        )
     _db.session.commit()
 
 

@@ -171,3 +171,37 @@ def test_the_global_activation_setting_becomes_each_products_choice(migration_ap
     with db.engine.connect() as connection:
         assert bool(connection.execute(text("SELECT activate_on_order FROM products")).scalar())
         assert connection.execute(text("SELECT count(*) FROM settings")).scalar() == 0
+
+
+def test_payments_get_their_invoices_issue_date(migration_app):
+    """f1db59b70040: existing payments are filled with the issue date of their invoice."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cloudmanager.customers.models import Customer
+    from cloudmanager.invoices.models import Invoice, Payment
+
+    flask_db(migration_app, "upgrade", "f1db59b70040")
+    customer = Customer(number="C-000001", name="Alpha GmbH", email="a@example.com", country="DE")
+    invoice = Invoice(customer=customer, state="issued", issue_date=date(2026, 3, 2))
+    db.session.add_all([customer, invoice])
+    db.session.flush()
+    db.session.add(
+        Payment(
+            invoice_id=invoice.id,
+            customer_id=customer.id,
+            invoice_issue_date=date(2026, 3, 2),
+            amount=Decimal("10.00"),
+            applied=Decimal("10.00"),
+            method="bank_transfer",
+            reference="TX-1",
+            received_on=date(2026, 3, 9),
+        )
+    )
+    db.session.commit()
+    db.session.remove()
+    flask_db(migration_app, "downgrade", "ea8c87ea8013")  # the column goes, the rows stay
+    flask_db(migration_app, "upgrade", "f1db59b70040")
+    with db.engine.connect() as connection:
+        filled = connection.execute(text("SELECT invoice_issue_date FROM payments")).scalar()
+    assert str(filled) == "2026-03-02"

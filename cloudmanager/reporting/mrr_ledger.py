@@ -141,20 +141,21 @@ def touched_customers(session: Session) -> set[int]:
     """The customers whose MRR history the flush in progress changes."""
     customers: set[int] = set()
     service_ids: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty  # computed on each access: once per flush, not per object
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, Service):
-            if obj in session.dirty and not _changed(obj, SERVICE_FIELDS):
+            if obj in dirty and not _changed(obj, SERVICE_FIELDS):
                 continue
             history = db.inspect(obj).attrs["customer_id"].history
             customers.update(i for i in (*history.added, *history.deleted) if i is not None)
             if obj.customer_id is not None:
                 customers.add(obj.customer_id)
         elif isinstance(obj, ServiceEvent):
-            if obj in session.dirty and not _changed(obj, EVENT_FIELDS):
+            if obj in dirty and not _changed(obj, EVENT_FIELDS):
                 continue
-            if obj.mrr_change is not None or obj in session.dirty:
+            if obj.mrr_change is not None or obj in dirty:
                 service_ids.add(obj.service_id)
-        elif isinstance(obj, Customer) and obj in session.dirty:
+        elif isinstance(obj, Customer) and obj in dirty:
             if _changed(obj, ("currency",)):
                 customers.add(obj.id)
     if service_ids:

@@ -1,12 +1,12 @@
 """Fixtures of the API tests: tokens per role, a client that sends them, catalog rows."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
 from tests.api.helpers import bearer, make_token
+from tests.fixtures import billing
 from tests.fixtures.webhooks import receiver, subscribe  # noqa: F401 (fixtures)
+
+vat = billing.vat  # German VAT 19 %, the default rate (shared with the billing tests)
 
 
 class ApiClient:
@@ -59,18 +59,6 @@ def api_as(client, db, make_user):
 def api(api_as):
     """An admin's token with every scope."""
     return api_as("admin")
-
-
-@pytest.fixture
-def vat(db):
-    """German VAT 19%, the default rate."""
-    from cloudmanager.products.models import TaxRate
-
-    rate = TaxRate(name="VAT", country="DE", percent=Decimal("19.00"), valid_from=date(2020, 1, 1))
-    rate.is_default = True
-    db.session.add(rate)
-    db.session.commit()
-    return rate
 
 
 @pytest.fixture

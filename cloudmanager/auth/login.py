@@ -13,6 +13,7 @@ from flask import flash, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 
+from cloudmanager.auth import totp
 from cloudmanager.auth.models import User
 from cloudmanager.auth.passwords import verify_password
 from cloudmanager.auth.services import end_all_sessions, find_user_by_email
@@ -160,8 +161,6 @@ def complete_with_code(user: Any, code: str) -> bool:
     are left when one was used); a wrong one counts as a failure towards the lockout.
     The caller commits either way.
     """
-    from cloudmanager.auth import totp
-
     code = code.strip()
     method = None
     if totp.verify_totp(user, code):

@@ -6,8 +6,9 @@ and the credit notes issued after it are added back, invoices issued after it
 are left out, and an invoice voided after it still counts (it was owed then).
 As of today this is exactly the open balance of every issued invoice.
 
-Only invoices that could be open on the day are read: open ones today (a
-partial index), and those settled or voided after the day.
+Only invoices that could be open on the day are read: open ones today that
+nothing touched since (a partial index), and those that payments, credit notes
+or a void after the day touched.
 """
 
 from datetime import date, datetime, time, timedelta

@@ -37,7 +37,9 @@ run: install
 	@echo ""
 	$(RUN_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## Run the test suite (SQLite, inline jobs; Postgres/Redis when TEST_* are set).
+## Run the test suite (SQLite, inline jobs; Postgres/Redis when TEST_* are set),
+## in one process per CPU (up to 4). PYTEST_ARGS="-n 0 -k name" runs in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 

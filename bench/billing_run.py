@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database  # noqa: E402
+from cloudmanager.core.database import ensure_database  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_orders"
 ANCHOR = date(2026, 1, 31)

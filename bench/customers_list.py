@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database  # noqa: E402
+from cloudmanager.core.database import ensure_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 SQLITE_PATH = Path("/tmp/cm-bench-customers.db")

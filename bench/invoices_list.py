@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database  # noqa: E402
+from cloudmanager.core.database import ensure_database  # noqa: E402
 
 from bench.customers_list import COLUMNS as CUSTOMER_COLUMNS  # noqa: E402
 from bench.customers_list import customer_rows, run_wrk, session_cookie  # noqa: E402

@@ -7,6 +7,8 @@ once per run; every test starts from empty tables.
 
 import os
 
+import tests.parallel  # noqa: F401  (first: per-worker TEST_* variables under pytest-xdist)
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
@@ -14,6 +16,7 @@ from sqlalchemy import event, text
 from cloudmanager import create_app
 from cloudmanager.config import TestConfig
 from cloudmanager.config import database_url as normalize_url
+from cloudmanager.core.database import ensure_database
 from cloudmanager.extensions import db as _db
 from cloudmanager.extensions import limiter
 
@@ -25,7 +28,7 @@ def database_url(tmp_path_factory) -> str:
     """PostgreSQL from TEST_DATABASE_URL, else an SQLite file for this run."""
     url = normalize_url(os.environ.get("TEST_DATABASE_URL"))
     if url:
-        return url
+        return ensure_database(url)  # a pytest-xdist worker's own database may be new
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 

@@ -1,10 +1,13 @@
-"""Database setup: bind SQLAlchemy, make SQLite behave like a real database, read plain rows."""
+"""Database setup: bind SQLAlchemy, make SQLite behave like a real database, read plain rows.
+
+Also creates a missing PostgreSQL database (benches, parallel test workers).
+"""
 
 from typing import Any, Sequence
 
 from flask import Flask
-from sqlalchemy import Select, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from cloudmanager.config import database_url
 from cloudmanager.extensions import db
@@ -65,3 +68,23 @@ def read_rows(stmt: Select, params: dict[str, Any] | None = None) -> Sequence[An
     if db.session.autoflush:  # as the ORM would (and not inside a `no_autoflush` block)
         db.session.flush()
     return db.session.connection().execute(stmt, params).all()
+
+
+def ensure_database(url: str) -> str:
+    """Create the PostgreSQL database `url` names if it does not exist yet; returns `url`."""
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql") or not target.database:
+        return url
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
+            if found is None:
+                # Identifiers cannot be bound parameters; the name comes from configuration.
+                name = target.database.replace('"', '""')
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return url

@@ -6,6 +6,9 @@ page); `helpdesk.sla` maps tier → priority → [first response, resolution] ho
 
 from typing import Any
 
+from sqlalchemy import case, select
+
+from cloudmanager.extensions import db
 from cloudmanager.settings.services import get_setting
 from cloudmanager.tickets.sla import BusinessCalendar
 
@@ -44,11 +47,27 @@ def sla_targets(tier: str, priority: str) -> tuple[int, int]:
 
 
 def support_tier_for(customer: Any) -> str:
-    """The support tier a customer's tickets are answered under.
+    """The best support tier among the products of the customer's active services.
 
-    Until services exist this is the customer's own `support_tier` field when
-    it has one, else "standard"; later it becomes the best tier among the
-    customer's active services.
+    Suspended, pending, cancelled and terminated services do not count; a
+    customer without an active service that has a tier gets "standard".
+    One query on the services' (customer_id, id) index.
     """
-    tier = getattr(customer, "support_tier", None) if customer is not None else None
-    return tier or DEFAULT_TIER
+    from cloudmanager.orders.models import ACTIVE, Service
+    from cloudmanager.products.models import SUPPORT_TIERS, Product
+
+    if customer is None or customer.id is None:
+        return DEFAULT_TIER
+    rank = case({tier: n for n, tier in enumerate(SUPPORT_TIERS)}, value=Product.support_tier)
+    best = db.session.scalar(
+        select(Product.support_tier)
+        .join(Service, Service.product_id == Product.id)
+        .where(
+            Service.customer_id == customer.id,
+            Service.status == ACTIVE,
+            Product.support_tier.in_(list(SUPPORT_TIERS)),
+        )
+        .order_by(rank.desc())
+        .limit(1)
+    )
+    return best or DEFAULT_TIER

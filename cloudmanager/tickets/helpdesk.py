@@ -2,12 +2,16 @@
 
 The values live in the settings service (`helpdesk.*`, edited on the settings
 page); `helpdesk.sla` maps tier → priority → [first response, resolution] hours.
+A department may have its own hours, holidays, time zone and members
+(`helpdesk.department_calendars`, `helpdesk.department_members`); what it
+leaves empty comes from the helpdesk's calendar.
 """
 
 from typing import Any
 
 from sqlalchemy import case, select
 
+from cloudmanager.auth.models import User
 from cloudmanager.extensions import db
 from cloudmanager.settings.services import get_setting
 from cloudmanager.tickets.sla import BusinessCalendar
@@ -26,16 +30,34 @@ def departments() -> list[str]:
 
 
 def calendar_for(department: str) -> BusinessCalendar:
-    """The business hours and holidays the department's SLA clocks run on.
+    """The business hours, holidays and time zone the department's SLA clocks run on.
 
-    Departments share one calendar today; a per-department calendar changes
-    only this function.
+    Each part the department does not set itself (no hours on any day, no
+    holidays, no time zone) is the helpdesk's.
     """
+    own = helpdesk_setting("helpdesk.department_calendars").get(department) or {}
+    hours = own.get("business_hours") or {}
     return BusinessCalendar.from_settings(
-        helpdesk_setting("helpdesk.business_hours"),
-        helpdesk_setting("helpdesk.holidays"),
-        helpdesk_setting("helpdesk.timezone") or "UTC",
+        hours if any(hours.values()) else helpdesk_setting("helpdesk.business_hours"),
+        own.get("holidays") or helpdesk_setting("helpdesk.holidays"),
+        own.get("timezone") or helpdesk_setting("helpdesk.timezone") or "UTC",
     )
+
+
+def ticket_staff() -> list[User]:
+    """Active staff who work tickets (everyone but accountants), by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role != "accountant")
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def department_member_ids(department: str) -> list[int]:
+    """The ids of the staff who belong to `department` (empty when nobody was chosen)."""
+    return list(helpdesk_setting("helpdesk.department_members").get(department) or [])
 
 
 def sla_targets(tier: str, priority: str) -> tuple[int, int]:

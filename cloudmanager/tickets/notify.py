@@ -13,17 +13,27 @@ from cloudmanager.auth.models import User
 from cloudmanager.auth.tokens import absolute_url
 from cloudmanager.extensions import db
 from cloudmanager.notifications.services import notify_email, notify_sms
+from cloudmanager.tickets.helpdesk import department_member_ids
 
 AGENT_ROLES = ("agent", "manager")
 
 
 def department_agents(department: str) -> list[User]:
-    """The staff who answer `department`'s tickets (every active agent and manager today)."""
-    return list(
-        db.session.scalars(
-            select(User).where(User.active.is_(True), User.role.in_(AGENT_ROLES)).order_by(User.id)
+    """The staff who answer `department`'s tickets: its active members.
+
+    A department nobody was made a member of (on the helpdesk settings page),
+    or whose members are all disabled, falls back to every active agent and
+    manager, so a new ticket never goes unannounced.
+    """
+    active = select(User).where(User.active.is_(True)).order_by(User.id)
+    member_ids = department_member_ids(department)
+    if member_ids:
+        members = list(
+            db.session.scalars(active.where(User.id.in_(member_ids), User.role != "accountant"))
         )
-    )
+        if members:
+            return members
+    return list(db.session.scalars(active.where(User.role.in_(AGENT_ROLES))))
 
 
 def subject_line(ticket: Any, text: str | None = None) -> str:

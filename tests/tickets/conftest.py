@@ -78,3 +78,15 @@ def make_service(db):
         return service
 
     return factory
+
+
+@pytest.fixture
+def helpdesk_settings(db):
+    """Store helpdesk settings through the settings service: `helpdesk_settings(key=value)`."""
+    from cloudmanager.settings.services import update_settings
+
+    def store(**values):
+        update_settings({f"helpdesk.{key}": value for key, value in values.items()})
+        db.session.commit()
+
+    return store

@@ -157,19 +157,45 @@ def _reply_to_requester(ticket: Any, message: Any) -> None:
     _customer_email(
         "ticket_reply", f"ticket:{ticket.id}:message:{message.id}:to-requester", ticket, reply=reply
     )
-    contact = ticket.requester
-    if (
-        ticket.priority == "urgent"
-        and contact is not None
-        and contact.receives_sms
-        and contact.phone
-    ):
-        notify_sms(
-            f"ticket:{ticket.id}:message:{message.id}:sms",
-            contact.phone,
+    if ticket.priority == "urgent":
+        text = (
             f'{ticket.number}: we replied to your urgent ticket "{ticket.subject[:60]}". '
-            "Check your email or the customer portal.",
+            "Check your email or the customer portal."
         )
+        for contact in sms_contacts(ticket):
+            notify_sms(
+                f"ticket:{ticket.id}:message:{message.id}:sms:{contact.id}", contact.phone, text
+            )
+
+
+def sms_contacts(ticket: Any) -> list[Any]:
+    """The customer's contacts who accept SMS, one per phone number (the first contact's).
+
+    Not only the requester: an urgent ticket concerns everyone at the customer
+    who asked to be texted. A ticket without a customer texts nobody.
+    """
+    from cloudmanager.customers.models import Contact
+
+    if ticket.customer_id is None:
+        return []
+    contacts = db.session.scalars(
+        select(Contact)
+        .where(
+            Contact.customer_id == ticket.customer_id,
+            Contact.receives_sms.is_(True),
+            Contact.phone != "",
+        )
+        .order_by(Contact.id)
+    )
+    by_number: dict[str, Any] = {}
+    for contact in contacts:
+        by_number.setdefault(_phone_key(contact.phone), contact)
+    return [contact for key, contact in by_number.items() if key]
+
+
+def _phone_key(phone: str) -> str:
+    """The number without spaces, dashes, dots and brackets: "+49 151 1234" = "+491511234"."""
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
 def ticket_assigned(ticket: Any, assignee: Any, *, event_id: int) -> None:

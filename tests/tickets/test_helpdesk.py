@@ -5,6 +5,7 @@ from unittest import mock
 
 from sqlalchemy import select
 
+from cloudmanager.customers.models import Contact
 from cloudmanager.notifications.models import Notification
 from cloudmanager.orders.lifecycle import cancel_service
 from cloudmanager.tickets import services
@@ -169,3 +170,42 @@ def test_sla_warnings_of_unassigned_tickets_go_to_the_members(
     db.session.commit()
     warn_sla_breaches()
     assert {n.recipient for n in outbox(db, template="ticket_staff_sla_warning")} == {member.email}
+
+
+# SMS for urgent tickets: every contact of the customer who accepts SMS, once per number.
+
+
+def add_contact(db, customer, **fields):
+    n = len(customer.contacts) + 1
+    contact = Contact(customer=customer, name=f"Extra {n}", email=f"extra{n}@x.example", **fields)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def test_urgent_replies_text_every_contact_who_accepts_sms_once_per_number(
+    make_customer, make_ticket, users, db
+):
+    customer = make_customer()  # the requester does not accept SMS
+    add_contact(db, customer, receives_sms=True, phone="+49 151 1234 5678")
+    add_contact(db, customer, receives_sms=True, phone="+4915112345678")  # same number
+    add_contact(db, customer, receives_sms=True, phone="+49 170 9999")
+    add_contact(db, customer, receives_sms=False, phone="+49 160 0000")
+    add_contact(db, customer, receives_sms=True, phone="")
+    add_contact(db, make_customer(), receives_sms=True, phone="+49 171 1111")
+    ticket = make_ticket(customer=customer, priority="urgent")
+    services.add_reply(ticket, author=users["agent"], body="We are on it.")
+    db.session.commit()
+    assert sorted(n.recipient for n in outbox(db, channel="sms")) == [
+        "+49 151 1234 5678",
+        "+49 170 9999",
+    ]
+
+
+def test_replies_to_tickets_that_are_not_urgent_text_nobody(make_customer, make_ticket, users, db):
+    customer = make_customer(receives_sms=True, phone="+4915112345678")
+    ticket = make_ticket(customer=customer, priority="high")
+    services.add_reply(ticket, author=users["agent"], body="We are on it.")
+    services.add_reply(ticket, author=users["agent"], body="Note", internal=True)
+    db.session.commit()
+    assert outbox(db, channel="sms") == []

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from cloudmanager.products.currencies import currency_choices
 from cloudmanager.products.forms import as_choices
 from cloudmanager.settings.events import event_choices
-from cloudmanager.settings.validation import DATE_FORMATS, NUMBER_FORMATS, PRIORITIES, WEEKDAYS
+from cloudmanager.settings.validation import DATE_FORMATS, NUMBER_FORMATS
 
 
 class SettingsForm(FlaskForm):
@@ -122,81 +122,6 @@ class InvoicingForm(SettingsForm):
         super().load(values)
         for name in ("reminder_days_before", "reminder_days_after"):
             self[name].data = ", ".join(str(day) for day in values[name])
-
-
-class HelpdeskForm(SettingsForm):
-    """Departments, business hours, holidays, SLA targets (built below per tier/priority)."""
-
-    settings_prefix = "helpdesk"
-    departments = TextAreaField("Departments", description="One per line.", render_kw={"rows": 4})
-    timezone = StringField("Time zone", description="IANA name, e.g. Europe/Berlin.")
-    holidays = TextAreaField(
-        "Holidays", description="One date per line, e.g. 2026-12-25.", render_kw={"rows": 4}
-    )
-
-    def load(self, values: dict[str, Any]) -> None:
-        """Lists as lines, hours per day, SLA as a grid of numbers."""
-        self.departments.data = "\n".join(values["departments"])
-        self.timezone.data = values["timezone"]
-        self.holidays.data = "\n".join(values["holidays"])
-        for day in WEEKDAYS:
-            self[f"hours_{day}"].data = values["business_hours"].get(day, "")
-        for tier, priorities in values["sla"].items():
-            for priority, (first, resolve) in priorities.items():
-                self[f"sla_{tier}_{priority}_first"].data = first
-                self[f"sla_{tier}_{priority}_resolve"].data = resolve
-
-    def dump(self) -> dict[str, Any]:
-        """Back into the stored shapes."""
-        from cloudmanager.products.models import SUPPORT_TIERS
-
-        return {
-            "helpdesk.departments": self.departments.data,
-            "helpdesk.timezone": self.timezone.data,
-            "helpdesk.holidays": self.holidays.data,
-            "helpdesk.business_hours": {d: self[f"hours_{d}"].data for d in WEEKDAYS},
-            "helpdesk.sla": {
-                tier: {
-                    p: [self[f"sla_{tier}_{p}_first"].data, self[f"sla_{tier}_{p}_resolve"].data]
-                    for p in PRIORITIES
-                }
-                for tier in SUPPORT_TIERS
-            },
-        }
-
-    def field_for(self, key: str) -> str:
-        """Errors of grouped settings show on their first field."""
-        return {"helpdesk.business_hours": "hours_mon", "helpdesk.sla": "sla_basic_low_first"}.get(
-            key, key.split(".", 1)[1]
-        )
-
-
-def _add_helpdesk_fields() -> None:
-    from cloudmanager.products.models import SUPPORT_TIERS
-
-    for day in WEEKDAYS:
-        setattr(
-            HelpdeskForm,
-            f"hours_{day}",
-            StringField(
-                day.title(), render_kw={"placeholder": "closed", "pattern": r"\d\d:\d\d-\d\d:\d\d"}
-            ),
-        )
-    for tier in SUPPORT_TIERS:
-        for priority in PRIORITIES:
-            for part, label in (("first", "first response"), ("resolve", "resolution")):
-                setattr(
-                    HelpdeskForm,
-                    f"sla_{tier}_{priority}_{part}",
-                    IntegerField(
-                        f"{tier.title()} {priority} {label} (hours)",
-                        validators=[Optional()],
-                        render_kw={"min": 1, "inputmode": "numeric"},
-                    ),
-                )
-
-
-_add_helpdesk_fields()
 
 
 class NotificationsForm(SettingsForm):

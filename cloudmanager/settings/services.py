@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
         "sun": "",
     },
     "helpdesk.holidays": ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"],
+    # department → its own {"timezone", "business_hours", "holidays"}; what is empty is the above
+    "helpdesk.department_calendars": {},
+    # department → ids of the staff who answer it (none: every agent and manager)
+    "helpdesk.department_members": {},
     "helpdesk.sla": {
         "basic": {
             "low": [24, 120],

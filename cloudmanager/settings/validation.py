@@ -157,14 +157,22 @@ def lines(value: Any) -> list[str]:
     return seen
 
 
+def hours_span(value: Any) -> str:
+    """Opening hours of one day: "09:00-17:00", or "" for closed."""
+    span = str(value or "").replace(" ", "")
+    if span and (not HOURS.fullmatch(span) or span[:5] >= span[6:]):
+        raise ValueError("Use HH:MM-HH:MM, e.g. 09:00-17:00.")
+    return span
+
+
 def business_hours(value: Any) -> dict[str, str]:
     """{weekday: "09:00-17:00" or "" for closed}."""
     hours = {}
     for day in WEEKDAYS:
-        span = str((value or {}).get(day) or "").replace(" ", "")
-        if span and (not HOURS.fullmatch(span) or span[:5] >= span[6:]):
-            raise ValueError(f"{day.title()}: use HH:MM-HH:MM, e.g. 09:00-17:00.")
-        hours[day] = span
+        try:
+            hours[day] = hours_span((value or {}).get(day))
+        except ValueError as exc:
+            raise ValueError(f"{day.title()}: {exc}") from None
     return hours
 
 
@@ -177,6 +185,57 @@ def holidays(value: Any) -> list[str]:
         except ValueError:
             raise ValueError(f"{item} is not a date like 2026-12-25.") from None
     return sorted(set(days))
+
+
+def optional_timezone(value: Any) -> str:
+    """An IANA time zone name, or "" (then the helpdesk's applies)."""
+    value = str(value or "").strip()
+    return timezone(value) if value else ""
+
+
+def _mapping(value: Any) -> dict:
+    if not isinstance(value or {}, dict):
+        raise ValueError("Expected one entry per department.")
+    return value or {}
+
+
+def department_calendars(value: Any) -> dict[str, dict[str, Any]]:
+    """department → its own {"timezone", "business_hours", "holidays"}.
+
+    An empty part means the helpdesk's (hours empty on every day: the
+    helpdesk's hours); departments that set nothing are left out.
+    """
+    result: dict[str, dict[str, Any]] = {}
+    for name, calendar in _mapping(value).items():
+        name = str(name).strip()[:80]
+        try:
+            calendar = _mapping(calendar)
+            own = {
+                "timezone": optional_timezone(calendar.get("timezone")),
+                "business_hours": business_hours(calendar.get("business_hours")),
+                "holidays": holidays(calendar.get("holidays")),
+            }
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        if name and (own["timezone"] or any(own["business_hours"].values()) or own["holidays"]):
+            result[name] = own
+    return result
+
+
+def department_members(value: Any) -> dict[str, list[int]]:
+    """department → sorted distinct user ids; departments without members are left out."""
+    result: dict[str, list[int]] = {}
+    for name, ids in _mapping(value).items():
+        name = str(name).strip()[:80]
+        try:
+            if not isinstance(ids, (list, tuple)):
+                raise TypeError
+            members = sorted({int(i) for i in ids})
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: members are user ids.") from None
+        if name and members:
+            result[name] = members
+    return result
 
 
 def sla(value: Any) -> dict[str, dict[str, list[int]]]:
@@ -226,6 +285,8 @@ RULES: dict[str, Callable[[Any], Any]] = {
     "helpdesk.timezone": timezone,
     "helpdesk.business_hours": business_hours,
     "helpdesk.holidays": holidays,
+    "helpdesk.department_calendars": department_calendars,
+    "helpdesk.department_members": department_members,
     "helpdesk.sla": sla,
     "notifications.sender": sender,
     "notifications.email_events": events,

@@ -13,13 +13,13 @@ from cloudmanager.extensions import db
 from cloudmanager.settings import bp
 from cloudmanager.settings.forms import (
     CompanyForm,
-    HelpdeskForm,
     InvoicingForm,
     LocaleForm,
     LogoForm,
     NotificationsForm,
     SecurityForm,
 )
+from cloudmanager.settings.helpdesk_form import HelpdeskForm
 from cloudmanager.settings.logo import LOGO_MAX_BYTES, remove_logo, save_logo, send_logo
 from cloudmanager.settings.services import format_invoice_number, get_settings, update_settings
 
@@ -67,7 +67,7 @@ SECTIONS = [
         "headset",
         "settings.edit",
         HelpdeskForm,
-        "Departments, business hours, holidays, SLA targets.",
+        "Departments and their agents, business hours, holidays, SLA targets.",
     ),
     Section(
         "notifications",
@@ -195,7 +195,7 @@ def invoicing():
 
 @bp.route("/helpdesk", methods=["GET", "POST"])
 def helpdesk():
-    """Departments, business hours, holidays and SLA targets per tier and priority."""
+    """Departments (each with its own calendar and members), hours, holidays and SLA targets."""
     from cloudmanager.products.models import SUPPORT_TIERS
     from cloudmanager.settings.validation import PRIORITIES, WEEKDAYS
 

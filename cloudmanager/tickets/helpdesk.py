@@ -2,10 +2,17 @@
 
 The values live in the settings service (`helpdesk.*`, edited on the settings
 page); `helpdesk.sla` maps tier → priority → [first response, resolution] hours.
+A department may have its own hours, holidays, time zone and members
+(`helpdesk.department_calendars`, `helpdesk.department_members`); what it
+leaves empty comes from the helpdesk's calendar.
 """
 
 from typing import Any
 
+from sqlalchemy import case, select
+
+from cloudmanager.auth.models import User
+from cloudmanager.extensions import db
 from cloudmanager.settings.services import get_setting
 from cloudmanager.tickets.sla import BusinessCalendar
 
@@ -23,16 +30,34 @@ def departments() -> list[str]:
 
 
 def calendar_for(department: str) -> BusinessCalendar:
-    """The business hours and holidays the department's SLA clocks run on.
+    """The business hours, holidays and time zone the department's SLA clocks run on.
 
-    Departments share one calendar today; a per-department calendar changes
-    only this function.
+    Each part the department does not set itself (no hours on any day, no
+    holidays, no time zone) is the helpdesk's.
     """
+    own = helpdesk_setting("helpdesk.department_calendars").get(department) or {}
+    hours = own.get("business_hours") or {}
     return BusinessCalendar.from_settings(
-        helpdesk_setting("helpdesk.business_hours"),
-        helpdesk_setting("helpdesk.holidays"),
-        helpdesk_setting("helpdesk.timezone") or "UTC",
+        hours if any(hours.values()) else helpdesk_setting("helpdesk.business_hours"),
+        own.get("holidays") or helpdesk_setting("helpdesk.holidays"),
+        own.get("timezone") or helpdesk_setting("helpdesk.timezone") or "UTC",
     )
+
+
+def ticket_staff() -> list[User]:
+    """Active staff who work tickets (everyone but accountants), by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role != "accountant")
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def department_member_ids(department: str) -> list[int]:
+    """The ids of the staff who belong to `department` (empty when nobody was chosen)."""
+    return list(helpdesk_setting("helpdesk.department_members").get(department) or [])
 
 
 def sla_targets(tier: str, priority: str) -> tuple[int, int]:
@@ -44,11 +69,27 @@ def sla_targets(tier: str, priority: str) -> tuple[int, int]:
 
 
 def support_tier_for(customer: Any) -> str:
-    """The support tier a customer's tickets are answered under.
+    """The best support tier among the products of the customer's active services.
 
-    Until services exist this is the customer's own `support_tier` field when
-    it has one, else "standard"; later it becomes the best tier among the
-    customer's active services.
+    Suspended, pending, cancelled and terminated services do not count; a
+    customer without an active service that has a tier gets "standard".
+    One query on the services' (customer_id, id) index.
     """
-    tier = getattr(customer, "support_tier", None) if customer is not None else None
-    return tier or DEFAULT_TIER
+    from cloudmanager.orders.models import ACTIVE, Service
+    from cloudmanager.products.models import SUPPORT_TIERS, Product
+
+    if customer is None or customer.id is None:
+        return DEFAULT_TIER
+    rank = case({tier: n for n, tier in enumerate(SUPPORT_TIERS)}, value=Product.support_tier)
+    best = db.session.scalar(
+        select(Product.support_tier)
+        .join(Service, Service.product_id == Product.id)
+        .where(
+            Service.customer_id == customer.id,
+            Service.status == ACTIVE,
+            Product.support_tier.in_(list(SUPPORT_TIERS)),
+        )
+        .order_by(rank.desc())
+        .limit(1)
+    )
+    return best or DEFAULT_TIER

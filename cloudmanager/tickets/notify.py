@@ -13,17 +13,27 @@ from cloudmanager.auth.models import User
 from cloudmanager.auth.tokens import absolute_url
 from cloudmanager.extensions import db
 from cloudmanager.notifications.services import notify_email, notify_sms
+from cloudmanager.tickets.helpdesk import department_member_ids
 
 AGENT_ROLES = ("agent", "manager")
 
 
 def department_agents(department: str) -> list[User]:
-    """The staff who answer `department`'s tickets (every active agent and manager today)."""
-    return list(
-        db.session.scalars(
-            select(User).where(User.active.is_(True), User.role.in_(AGENT_ROLES)).order_by(User.id)
+    """The staff who answer `department`'s tickets: its active members.
+
+    A department nobody was made a member of (on the helpdesk settings page),
+    or whose members are all disabled, falls back to every active agent and
+    manager, so a new ticket never goes unannounced.
+    """
+    active = select(User).where(User.active.is_(True)).order_by(User.id)
+    member_ids = department_member_ids(department)
+    if member_ids:
+        members = list(
+            db.session.scalars(active.where(User.id.in_(member_ids), User.role != "accountant"))
         )
-    )
+        if members:
+            return members
+    return list(db.session.scalars(active.where(User.role.in_(AGENT_ROLES))))
 
 
 def subject_line(ticket: Any, text: str | None = None) -> str:
@@ -147,19 +157,45 @@ def _reply_to_requester(ticket: Any, message: Any) -> None:
     _customer_email(
         "ticket_reply", f"ticket:{ticket.id}:message:{message.id}:to-requester", ticket, reply=reply
     )
-    contact = ticket.requester
-    if (
-        ticket.priority == "urgent"
-        and contact is not None
-        and contact.receives_sms
-        and contact.phone
-    ):
-        notify_sms(
-            f"ticket:{ticket.id}:message:{message.id}:sms",
-            contact.phone,
+    if ticket.priority == "urgent":
+        text = (
             f'{ticket.number}: we replied to your urgent ticket "{ticket.subject[:60]}". '
-            "Check your email or the customer portal.",
+            "Check your email or the customer portal."
         )
+        for contact in sms_contacts(ticket):
+            notify_sms(
+                f"ticket:{ticket.id}:message:{message.id}:sms:{contact.id}", contact.phone, text
+            )
+
+
+def sms_contacts(ticket: Any) -> list[Any]:
+    """The customer's contacts who accept SMS, one per phone number (the first contact's).
+
+    Not only the requester: an urgent ticket concerns everyone at the customer
+    who asked to be texted. A ticket without a customer texts nobody.
+    """
+    from cloudmanager.customers.models import Contact
+
+    if ticket.customer_id is None:
+        return []
+    contacts = db.session.scalars(
+        select(Contact)
+        .where(
+            Contact.customer_id == ticket.customer_id,
+            Contact.receives_sms.is_(True),
+            Contact.phone != "",
+        )
+        .order_by(Contact.id)
+    )
+    by_number: dict[str, Any] = {}
+    for contact in contacts:
+        by_number.setdefault(_phone_key(contact.phone), contact)
+    return [contact for key, contact in by_number.items() if key]
+
+
+def _phone_key(phone: str) -> str:
+    """The number without spaces, dashes, dots and brackets: "+49 151 1234" = "+491511234"."""
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
 def ticket_assigned(ticket: Any, assignee: Any, *, event_id: int) -> None:

@@ -15,22 +15,12 @@ from cloudmanager.extensions import db
 from cloudmanager.tickets import bp, services
 from cloudmanager.tickets.attachments import max_upload_label, send_attachment
 from cloudmanager.tickets.forms import FilterForm, LinkCustomerForm, PropertiesForm, ReplyForm
-from cloudmanager.tickets.helpdesk import departments
+from cloudmanager.tickets.helpdesk import departments, ticket_staff
 from cloudmanager.tickets.models import CannedResponse, Ticket, TicketAttachment, TicketMessage
 from cloudmanager.tickets.queries import VIEWS, sla_state, ticket_list_statement
 from cloudmanager.tickets.text import fill_placeholders, placeholder_values
 
 FILTER_KEYS = ("view", "q", "status", "priority", "department", "assignee", "tag")
-
-
-def _agents() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.active.is_(True), User.role != "accountant")
-            .order_by(User.name, User.id)
-        )
-    )
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
@@ -45,7 +35,7 @@ def index():
     """Ticket lists (my, unassigned, open, breaching, all) with filters; polls itself."""
     form = FilterForm(request.args)
     form.department.choices = [("", "Any department")] + [(d, d) for d in departments()]
-    form.assignee.choices = [("", "Anyone")] + [(str(u.id), u.name) for u in _agents()]
+    form.assignee.choices = [("", "Anyone")] + [(str(u.id), u.name) for u in ticket_staff()]
     view = form.view.data if form.view.data in VIEWS else "open"
     filters = {key: (request.args.get(key) or "").strip() for key in FILTER_KEYS}
     if filters["assignee"] and not filters["assignee"].isdigit():
@@ -99,7 +89,7 @@ def _history(ticket: Ticket) -> list[AuditEntry]:
 
 def _properties_form(ticket: Ticket, formdata=None) -> PropertiesForm:
     form = PropertiesForm(formdata=formdata, obj=ticket)
-    form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in _agents()]
+    form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in ticket_staff()]
     form.department.choices = [(d, d) for d in departments()]
     if formdata is None:
         form.assignee.data = str(ticket.assignee_id or "")

@@ -108,3 +108,23 @@ def test_modules_add_dashboard_panels_rendered_for_the_signed_in_user(
     finally:
         PANELS[:] = saved
     assert f"Invoices of {user.name}" in page and "Open tickets" in page
+
+
+def test_message_bodies_and_subjects_are_escaped_on_the_portal(
+    client, make_portal_user, portal_login, users, db
+):
+    portal_login(make_portal_user())
+    open_ticket(
+        client, subject='<img src=x onerror="alert(1)">', body="<script>alert('c')</script>"
+    )
+    ticket = db.session.scalar(select(Ticket))
+    add_reply(ticket, author=users["agent"], body='<a href="javascript:alert(2)">fix</a>')
+    db.session.commit()
+    page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
+    fragment = client.get(f"/portal/tickets/{ticket.id}", headers=HX).get_data(as_text=True)
+    listing = client.get("/portal/tickets").get_data(as_text=True)
+    for html in (page, fragment):
+        assert "<script>alert(" not in html and "&lt;script&gt;alert(" in html
+        assert '<a href="javascript:' not in html and "&lt;a href=" in html
+    for html in (page, listing):
+        assert "<img src=x" not in html and "&lt;img src=x" in html

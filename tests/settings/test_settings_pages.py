@@ -129,28 +129,107 @@ def test_accountant_cannot_change_the_company_profile(client, login_as):
     assert client.post("/settings/company", data=COMPANY).status_code == 403
 
 
-def test_helpdesk_form_round_trips_hours_holidays_and_sla(client, login_as):
-    login_as("admin")
-    page = client.get("/settings/helpdesk")
-    assert page.status_code == 200
-    from cloudmanager.settings.forms import HelpdeskForm
+def helpdesk_form_data(**changes) -> dict:
+    """What the helpdesk page posts as it stands (every field, each department's too)."""
+    from cloudmanager.settings.helpdesk_form import HelpdeskForm
     from cloudmanager.settings.services import get_settings
 
     form = HelpdeskForm(formdata=None)
     form.load(get_settings("helpdesk"))
-    data = {f.name: f.data for f in form if f.name != "csrf_token"}
-    data.update(
-        {
-            "hours_sat": "10:00-14:00",
-            "holidays": "2027-01-01\n2026-12-25",
-            "sla_premium_urgent_first": "2",
-        }
+    data = {}
+    for f in form:
+        for sub in f if f.type == "FieldList" else [f]:
+            for leaf in sub if sub.type == "FormField" else [sub]:
+                data[leaf.name] = leaf.data
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None and k != "csrf_token"}
+
+
+def test_helpdesk_form_round_trips_hours_holidays_and_sla(client, login_as):
+    login_as("admin")
+    page = client.get("/settings/helpdesk")
+    assert page.status_code == 200
+    data = helpdesk_form_data(
+        hours_sat="10:00-14:00", holidays="2027-01-01\n2026-12-25", sla_premium_urgent_first="2"
     )
-    data = {k: v for k, v in data.items() if v is not None}
     assert client.post("/settings/helpdesk", data=data).status_code == 302
     assert get_setting("helpdesk.business_hours")["sat"] == "10:00-14:00"
     assert get_setting("helpdesk.holidays") == ["2026-12-25", "2027-01-01"]
     assert get_setting("helpdesk.sla")["premium"]["urgent"] == [2, 4]
+    assert get_setting("helpdesk.department_calendars") == {}
+
+
+def test_admin_gives_a_department_its_own_calendar_and_members(client, login_as, make_user):
+    login_as("admin")
+    agent, accountant = make_user("agent", name="Bea Billing"), make_user("accountant")
+    page = client.get("/settings/helpdesk").get_data(as_text=True)
+    assert "<summary" in page and "Bea Billing" in page and accountant.name not in page
+    assert get_setting("helpdesk.departments")[1] == "Billing"
+    data = helpdesk_form_data(
+        **{
+            "per_department-1-timezone": "Europe/London",
+            "per_department-1-hours_mon": "08:00-12:00",
+            "per_department-1-holidays": "2026-12-31",
+            "per_department-1-members": [agent.id],
+        }
+    )
+    assert client.post("/settings/helpdesk", data=data).status_code == 302
+    assert get_setting("helpdesk.department_calendars") == {
+        "Billing": {
+            "timezone": "Europe/London",
+            "business_hours": {
+                "mon": "08:00-12:00",
+                **{d: "" for d in ("tue", "wed", "thu", "fri", "sat", "sun")},
+            },
+            "holidays": ["2026-12-31"],
+        }
+    }
+    assert get_setting("helpdesk.department_members") == {"Billing": [agent.id]}
+    page = client.get("/settings/helpdesk").get_data(as_text=True)
+    assert (
+        'value="Europe/London"' in page and '<details class="border rounded p-2 mb-2" open>' in page
+    )
+
+
+def test_bad_department_input_shows_next_to_its_field_and_stores_nothing(client, login_as):
+    login_as("admin")
+    data = helpdesk_form_data(
+        **{
+            "per_department-0-hours_tue": "17:00-09:00",
+            "per_department-2-timezone": "Mars/Olympus",
+            "per_department-2-holidays": "someday",
+        }
+    )
+    response = client.post("/settings/helpdesk", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="per_department-0-hours_tue-error">Use HH:MM-HH:MM' in html
+    assert 'id="per_department-2-timezone-error">Unknown time zone' in html
+    assert 'id="per_department-2-holidays-error">someday is not a date' in html
+    assert get_setting("helpdesk.department_calendars") == {}
+
+
+def test_only_staff_who_work_tickets_can_be_department_members(client, login_as, make_user):
+    login_as("admin")
+    accountant = make_user("accountant")
+    data = helpdesk_form_data(**{"per_department-0-members": [accountant.id]})
+    response = client.post("/settings/helpdesk", data=data)
+    assert response.status_code == 422 and "not a valid choice" in response.get_data(as_text=True)
+    assert get_setting("helpdesk.department_members") == {}
+
+
+def test_a_department_taken_off_the_list_loses_its_own_settings(client, login_as, make_user):
+    login_as("admin")
+    agent = make_user("agent")
+    data = helpdesk_form_data(
+        **{"per_department-2-members": [agent.id], "per_department-2-timezone": "UTC"}
+    )
+    client.post("/settings/helpdesk", data=data)
+    assert get_setting("helpdesk.department_members") == {"Sales": [agent.id]}
+    data = helpdesk_form_data(departments="Technical support\nBilling")
+    assert client.post("/settings/helpdesk", data=data).status_code == 302
+    assert get_setting("helpdesk.department_members") == {}
+    assert get_setting("helpdesk.department_calendars") == {}
 
 
 def test_email_template_preview_renders_the_draft_without_saving(client, login_as):

@@ -39,6 +39,12 @@ def test_a_fresh_install_reads_defaults(app):
         ("helpdesk.business_hours", {"mon": "17:00-09:00"}),
         ("helpdesk.holidays", "2026-13-01"),
         ("helpdesk.timezone", "Mars/Olympus"),
+        ("helpdesk.department_calendars", {"Billing": {"business_hours": {"tue": "9-5"}}}),
+        ("helpdesk.department_calendars", {"Billing": {"timezone": "Mars/Olympus"}}),
+        ("helpdesk.department_calendars", {"Billing": {"holidays": ["2026-02-30"]}}),
+        ("helpdesk.department_calendars", ["Billing"]),
+        ("helpdesk.department_members", {"Billing": ["someone"]}),
+        ("helpdesk.department_members", {"Billing": 7}),
         ("notifications.email_events", ["invoice_burned"]),
         ("security.session_idle_minutes", 0),
     ],
@@ -47,6 +53,24 @@ def test_invalid_values_are_refused_with_a_message(app, key, value):
     with pytest.raises(ValidationFailed) as caught:
         update_settings({key: value})
     assert caught.value.errors[key]
+
+
+def test_department_settings_keep_only_what_a_department_sets_itself(db):
+    update_settings(
+        {
+            "helpdesk.department_calendars": {
+                "Billing": {"timezone": " UTC ", "business_hours": {"mon": "08:00-12:00"}},
+                "Sales": {"timezone": "", "business_hours": {}, "holidays": ""},
+            },
+            "helpdesk.department_members": {"Billing": ["3", 1, 3], "Sales": []},
+        }
+    )
+    calendars = get_setting("helpdesk.department_calendars")
+    assert list(calendars) == ["Billing"]
+    assert calendars["Billing"]["timezone"] == "UTC" and calendars["Billing"]["holidays"] == []
+    assert calendars["Billing"]["business_hours"]["mon"] == "08:00-12:00"
+    assert calendars["Billing"]["business_hours"]["tue"] == ""
+    assert get_setting("helpdesk.department_members") == {"Billing": [1, 3]}
 
 
 def test_valid_iban_is_stored_without_spaces(db):

@@ -49,3 +49,44 @@ def make_ticket(db, make_customer):
         return ticket
 
     return factory
+
+
+@pytest.fixture
+def make_service(db):
+    """A service of `customer` on a product of support `tier`: `make_service(customer, "premium")`."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cloudmanager.orders.models import Service
+    from cloudmanager.products.models import Product
+
+    def factory(customer, tier, status="active"):
+        n = next(_numbers)
+        product = Product(sku=f"SUP-{n}", name=f"{tier} support plan {n}", support_tier=tier)
+        service = Service(
+            customer=customer,
+            product=product,
+            name=product.name,
+            cycle="monthly",
+            unit_price=Decimal("10"),
+            status=status,
+            period_anchor=date(2026, 11, 1),
+            next_due_date=date(2026, 12, 1),
+        )
+        db.session.add_all([product, service])
+        db.session.commit()
+        return service
+
+    return factory
+
+
+@pytest.fixture
+def helpdesk_settings(db):
+    """Store helpdesk settings through the settings service: `helpdesk_settings(key=value)`."""
+    from cloudmanager.settings.services import update_settings
+
+    def store(**values):
+        update_settings({f"helpdesk.{key}": value for key, value in values.items()})
+        db.session.commit()
+
+    return store

@@ -42,15 +42,6 @@ def test_sla_due_times_follow_priority_and_business_hours(make_ticket):
     assert ticket.resolution_due_at == datetime(2026, 11, 30, 16, 0)
 
 
-def test_a_premium_customer_gets_shorter_targets(make_customer, make_ticket, db):
-    customer = make_customer()
-    customer.support_tier = "premium"  # until services exist, a plain attribute is honoured
-    with mock.patch("cloudmanager.tickets.services.utcnow", return_value=MONDAY_9):
-        ticket = make_ticket(customer=customer, priority="urgent")
-    assert ticket.support_tier == "premium"
-    assert ticket.first_response_due_at == datetime(2026, 11, 30, 9, 0)
-
-
 def test_changing_the_priority_recomputes_the_due_times(make_ticket, users, db):
     with mock.patch("cloudmanager.tickets.services.utcnow", return_value=MONDAY_9):
         ticket = make_ticket(priority="low")

@@ -224,3 +224,44 @@ def test_files_of_a_refused_reply_are_not_left_on_disk(client, login_as, make_ti
         content_type="multipart/form-data",
     )
     assert {p for p in root.rglob("*") if p.is_file()} == before
+
+
+def _row(html: str, subject: str) -> str:
+    """The table row of the ticket with `subject`."""
+    return next(row for row in html.split("<tr>") if subject in row)
+
+
+def test_the_breaching_view_lists_targets_due_within_the_hour_with_their_badges(
+    client, login_as, make_ticket, users, db
+):
+    from datetime import timedelta
+
+    from cloudmanager.core.timeutil import utcnow
+    from cloudmanager.tickets.services import add_reply
+
+    now = utcnow()
+    due = {
+        "Due in half an hour": (now + timedelta(minutes=30), now + timedelta(days=2)),
+        "First response already late": (now - timedelta(minutes=10), now + timedelta(days=2)),
+        "Resolution due soon": (now + timedelta(days=1), now + timedelta(minutes=20)),
+        "Plenty of time": (now + timedelta(days=1), now + timedelta(days=2)),
+    }
+    for subject, (first, resolve) in due.items():
+        ticket = make_ticket(subject=subject)
+        ticket.first_response_due_at, ticket.resolution_due_at = first, resolve
+    waiting = make_ticket(subject="Waiting on the customer")
+    add_reply(waiting, author=users["agent"], body="Which VM?")  # answered; the clock pauses
+    waiting.resolution_due_at = now + timedelta(minutes=5)
+    db.session.commit()
+    login_as("agent")
+
+    html = client.get("/tickets/?view=breaching").get_data(as_text=True)
+    assert "Plenty of time" not in html and "Waiting on the customer" not in html
+    assert "sla-due-soon" in _row(html, "Due in half an hour")
+    assert "sla-breached" in _row(html, "First response already late")
+    resolution = _row(html, "Resolution due soon")
+    assert "sla-due-soon" in resolution and "sla-ok" in resolution
+    assert 'hx-get="/tickets/?view=breaching"' in html
+
+    html = client.get("/tickets/?view=breached").get_data(as_text=True)
+    assert "First response already late" in html and "Due in half an hour" not in html

@@ -139,7 +139,7 @@ def action(service_id: int, action: str):
 
 @services_bp.post("/<int:service_id>/change")
 def change(service_id: int):
-    """Move the service to another plan or quantity, prorated on one invoice."""
+    """Move the service to another plan or quantity, prorated (see `orders.changes`)."""
     from cloudmanager.orders.changes import change_service
 
     service = get_service(service_id)

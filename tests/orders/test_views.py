@@ -181,3 +181,14 @@ def test_an_accountant_starts_a_billing_run_from_the_page(client, login_as, make
     assert run.trigger == "staff" and run.finished_at is not None
     login_as("manager")
     assert client.post("/billing/runs").status_code == 403
+
+
+def test_run_now_says_so_when_a_run_is_already_going(client, login_as, db, jobs):
+    from cloudmanager.orders.run_lock import billing_run_lock
+
+    login_as("accountant")
+    with billing_run_lock():
+        response = client.post("/billing/runs")
+    assert response.status_code == 302
+    assert ("cloudmanager.orders.jobs.billing_run", ("staff",)) not in jobs
+    assert "already running" in client.get("/billing/runs").get_data(as_text=True)

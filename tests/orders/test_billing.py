@@ -187,3 +187,22 @@ def test_a_run_that_finds_nothing_is_still_recorded_for_the_runs_page(db, make_s
     run = run_billing(date(2026, 2, 1))  # nothing due, overdue or ending
     assert (run.invoices_created, run.services_suspended, run.failed) == (0, 0, 0)
     assert db.session.get(BillingRun, run.id).finished_at is not None
+
+
+def test_a_renewal_queues_its_invoice_email_through_the_outbox(db, make_service, jobs):
+    from cloudmanager.invoices.models import InvoiceEmail
+
+    make_service(on=date(2026, 1, 31))
+    jobs.clear()
+    run_billing(date(2026, 2, 20))
+    renewal = db.session.scalar(
+        select(ServiceBillingPeriod).where(ServiceBillingPeriod.period_index == 1)
+    )
+    [row] = db.session.scalars(
+        select(InvoiceEmail).where(InvoiceEmail.invoice_id == renewal.invoice_id)
+    ).all()
+    assert row.event_key == f"invoice:{renewal.invoice_id}:issued" and row.kind == "invoice"
+    assert row.recipients == "billing1@acme.example" and row.sent_at is None
+    assert ("cloudmanager.invoices.jobs.send_invoice_email", (row.id,)) in jobs
+    run_billing(date(2026, 2, 20))  # a second run queues nothing more
+    assert db.session.scalar(select(func.count(InvoiceEmail.id))) == 2  # first + renewal

@@ -234,9 +234,9 @@ def credit_line_amounts(
 ) -> CreditNote:
     """Credit net amounts of some lines ({line id: net}), e.g. the unused days of a period.
 
-    Each amount is capped by what is left of its line; the note is settled like
-    `settle="invoice"`: it reduces what the invoice still owes, the rest goes to
-    the customer's account credit.
+    More than is left of a line is refused; the tax is held per rate as for any note.
+    Settled as `settle="invoice"`: it reduces what the invoice still owes, and the
+    rest goes to the customer's account credit.
     """
     invoice = lock_invoice(invoice.id)
     if invoice.state != ISSUED:

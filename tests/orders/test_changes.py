@@ -227,3 +227,39 @@ def test_a_suspended_service_cannot_change_plan(db, admin, make_service):
     lc.suspend_service(service, by=admin, note="Abuse")
     with pytest.raises(Conflict):
         change_service(service, {"quantity": "2"}, by=admin)
+
+
+def test_days_already_credited_by_hand_cannot_be_credited_again(db, admin, make_service, jobs):
+    from cloudmanager.invoices.credit_notes import create_credit_note
+
+    service = make_service(on=date(2027, 2, 1), quantity=3)
+    first = db.session.get(Invoice, service.first_invoice_id)
+    create_credit_note(first, {"all": True, "reason": "Outage"}, by=admin)
+    db.session.commit()
+    with pytest.raises(Conflict, match="left uncredited"):
+        change_service(service, {"quantity": "1"}, by=admin, on=date(2027, 2, 15))
+
+
+def test_after_a_change_the_rest_of_the_invoice_can_still_be_credited_exactly(
+    db, admin, make_service, large, jobs
+):
+    from cloudmanager.invoices.credit_notes import create_credit_note
+    from cloudmanager.products.models import TaxRate
+
+    reduced = TaxRate(
+        name="Reduced", country="DE", percent=Decimal("7.00"), valid_from=date(2020, 1, 1)
+    )
+    db.session.add(reduced)
+    db.session.flush()
+    large.tax_rate_id = reduced.id
+    db.session.commit()
+    service = make_service(on=date(2026, 11, 1), quantity=3)  # 30.00 + 15.00 setup
+    change_service(service, {"product_id": str(large.id)}, by=admin, on=date(2026, 11, 21))
+    db.session.commit()
+    first = db.session.get(Invoice, service.first_invoice_id)
+    [by_days] = _credit_notes(db)  # 30.00 × 10/30 = 10.00 at 19%: 1.000 × 10.00
+    assert (by_days.lines[0].quantity, by_days.net_total) == (1, Decimal("10.00"))
+    rest = create_credit_note(first, {"all": True, "reason": "Goodwill"}, by=admin)
+    db.session.commit()
+    assert rest.net_total == Decimal("35.00")
+    assert by_days.gross_total + rest.gross_total == first.gross_total == Decimal("53.55")

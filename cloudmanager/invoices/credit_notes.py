@@ -5,11 +5,13 @@ quantities (never more than what is left uncredited of each line) and is
 computed by the same engine. It first reduces what is still owed on the
 invoice (`settle="invoice"`), and whatever the invoice no longer owes goes to
 the customer's account credit; `settle="credit"` puts it all on the account.
+`credit_line_amounts` credits net amounts instead of quantities (the unused
+days of a service period after a plan change), with the same caps.
 """
 
 from dataclasses import replace
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -41,6 +43,7 @@ from cloudmanager.invoices.models import (
 from cloudmanager.invoices.numbering import allocate_number
 from cloudmanager.invoices.status import today
 
+QUANTITY = Decimal("0.001")
 SETTLEMENTS = {
     "invoice": "Reduce what the invoice still owes (rest to account credit)",
     "credit": "Refund into the customer's account credit",
@@ -109,15 +112,20 @@ def closing_discount(amount: Decimal, target_net: Decimal) -> Decimal:
     return (amount - target_net + Decimal("0.005")).quantize(CENT, rounding=ROUND_FLOOR)
 
 
-def _credit_line(line: InvoiceLine, quantity: Decimal, done: tuple[Decimal, Decimal], pos: int):
+def _credit_line(
+    line: InvoiceLine, quantity: Decimal, done: tuple[Decimal, Decimal], pos: int, net=None
+):
     """The credited part of `line`; the part that completes the line takes what is left.
 
     Earlier parts were rounded on their own, so the last one's discount is set so
-    that its net is exactly the line's net minus the nets already credited.
+    that its net is exactly the line's net minus the nets already credited. A given
+    `net` (a credit by amount) sets the discount that gives exactly that net.
     """
     already_qty, already_net = done
     amount, left = quantity * line.unit_price, line.net - already_net
-    if already_qty + quantity == line.quantity:
+    if net is not None:
+        discount = closing_discount(amount, net)
+    elif already_qty + quantity == line.quantity:
         discount = closing_discount(amount, left)
     else:
         discount = round_money(line.discount * quantity / line.quantity)
@@ -193,9 +201,65 @@ def create_credit_note(
         _credit_line(by_id[line_id], qty, done.get(line_id, (ZERO, ZERO)), pos)
         for pos, (line_id, qty) in enumerate(sorted(wanted.items()))
     ]
-    totals = compute_totals(_inputs(lines))
     left = {k: v for k, v in creditable_quantities(invoice).items() if v > 0}
-    totals = _limit_tax(invoice, totals, closing=left == wanted)
+    return _issue(invoice, lines, reason, settle, closing=left == wanted, by=by, on=on)
+
+
+def _amount_line(line: InvoiceLine, net: Decimal, done: tuple[Decimal, Decimal], pos: int):
+    """`net` of `line` as a credit note line: the quantity it is worth, at the line's price.
+
+    The quantity is rounded up to the thousandth (so the discount that makes the
+    net exact is not negative); the part that empties the line takes what is left.
+    """
+    already_qty, already_net = done
+    left_net, left_qty = line.net - already_net, line.quantity - already_qty
+    if not ZERO < net <= left_net or left_qty <= 0:
+        raise Conflict(
+            f"At most {max(left_net, ZERO)} of line {line.position + 1} can be credited."
+        )
+    quantity = left_qty
+    if net < left_net:
+        quantity = min((net / line.unit_price).quantize(QUANTITY, ROUND_CEILING), left_qty)
+    return _credit_line(line, quantity, done, pos, net=net)
+
+
+def credit_line_amounts(
+    invoice: Invoice,
+    amounts: dict[int, Decimal],
+    *,
+    reason: str,
+    by: Any,
+    on: date | None = None,
+    descriptions: dict[int, str] | None = None,
+) -> CreditNote:
+    """Credit net amounts of some lines ({line id: net}), e.g. the unused days of a period.
+
+    More than is left of a line is refused; the tax is held per rate as for any note.
+    Settled as `settle="invoice"`: it reduces what the invoice still owes, and the
+    rest goes to the customer's account credit.
+    """
+    invoice = lock_invoice(invoice.id)
+    if invoice.state != ISSUED:
+        raise Conflict("Only issued invoices can be credited.")
+    done = credited_so_far(invoice)
+    chosen = [line for line in invoice.lines if amounts.get(line.id, ZERO) != ZERO]
+    lines = [
+        _amount_line(line, amounts[line.id], done.get(line.id, (ZERO, ZERO)), pos)
+        for pos, line in enumerate(chosen)
+    ]
+    for line in lines:
+        line.description = (descriptions or {}).get(line.invoice_line_id, line.description)
+    closing = all(
+        line.net - done.get(line.id, (ZERO, ZERO))[1] == amounts.get(line.id, ZERO)
+        for line in invoice.lines
+    )
+    return _issue(invoice, lines, reason, "invoice", closing=closing, by=by, on=on)
+
+
+def _issue(invoice, lines, reason: str, settle: str, *, closing: bool, by: Any, on):
+    """Number, total, settle and record a credit note of `lines` (the invoice is locked)."""
+    totals = compute_totals(_inputs(lines))
+    totals = _limit_tax(invoice, totals, closing=closing)
     for line, net in zip(lines, totals.line_nets):
         line.net = net
     on = on or today()

@@ -20,9 +20,12 @@ register_nav(NavItem("Billing runs", "arrow-repeat", "billing.runs", "billing.vi
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Bill as of this day.")
 def billing_run_command(on) -> None:
     """Run the billing run now (renewals, cancellations, suspensions), as of --date."""
-    from cloudmanager.orders.billing import run_billing
+    from cloudmanager.orders.run_lock import RunInProgress, run_billing_exclusively
 
-    run = run_billing(on.date() if on else date.today(), trigger="cli")
+    try:
+        run = run_billing_exclusively(on.date() if on else date.today(), trigger="cli")
+    except RunInProgress as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(
         f"billing run {run.id} for {run.run_date}: {run.invoices_created} invoices, "
         f"{run.services_suspended} suspended, {run.services_unsuspended} resumed, "

@@ -62,6 +62,15 @@ def due_service_ids(until: date) -> list[int]:
     )
 
 
+def period_tag(service: Service, start: date, end: date) -> str:
+    """The words that name one period of a service on every line that bills it.
+
+    Renewal lines and plan-change lines carry it, so a later plan change finds
+    the lines that billed a period (`change_documents.billed_lines`).
+    """
+    return f"{service.number}, {start:%d %b %Y} – {end:%d %b %Y}"
+
+
 def renewal_rows(service: Service, start: date, end: date) -> list[dict[str, str]]:
     """The invoice editor row of one renewal period."""
     from cloudmanager.products.models import BILLING_CYCLES
@@ -69,8 +78,7 @@ def renewal_rows(service: Service, start: date, end: date) -> list[dict[str, str
     cycle = BILLING_CYCLES.get(service.cycle, service.cycle)
     return [
         {
-            "description": f"{service.name} ({cycle}), {service.number}, "
-            f"{start:%d %b %Y} – {end:%d %b %Y}",
+            "description": f"{service.name} ({cycle}), {period_tag(service, start, end)}",
             "quantity": str(service.quantity),
             "unit_price": str(service.unit_price),
             "discount": str(service.discount),

@@ -131,7 +131,7 @@ class History:
         before = db.session.scalar(_last_invoice_id(service.customer_id))
         change_service(service, {"product_id": str(product.id), **change}, by=self.by, on=on)
         after = db.session.scalar(_last_invoice_id(service.customer_id))
-        if after != before:  # an upgrade is invoiced; a downgrade goes to account credit
+        if after != before:  # an upgrade is invoiced; a downgrade is a credit note
             self.pay(db.session.get(Invoice, after), on + timedelta(days=2))
         return True
 

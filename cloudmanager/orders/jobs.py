@@ -9,14 +9,20 @@ from cloudmanager.periodic import register_periodic
 
 log = logging.getLogger(__name__)
 
-register_periodic("billing-run", 3600, "cloudmanager.orders.jobs.billing_run")
+# Daily: renewals are billed `invoicing.renewal_days_before` ahead, so a day the clock
+# misses only delays them by a day, and the next run catches up every missed period.
+register_periodic("billing-run", 24 * 3600, "cloudmanager.orders.jobs.billing_run")
 
 
-def billing_run(trigger: str = "schedule") -> int:
-    """The billing run for today (hourly is harmless: each period is billed once)."""
-    from cloudmanager.orders.billing import run_billing
+def billing_run(trigger: str = "schedule") -> int | None:
+    """The billing run for today; None (and no run recorded) while another run is going."""
+    from cloudmanager.orders.run_lock import RunInProgress, run_billing_exclusively
 
-    return run_billing(trigger=trigger).id
+    try:
+        return run_billing_exclusively(trigger=trigger).id
+    except RunInProgress:
+        log.info("billing run (%s) skipped: another run is still going", trigger)
+        return None
 
 
 def send_service_notification(row_id: int) -> bool:

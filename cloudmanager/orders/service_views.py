@@ -139,7 +139,7 @@ def action(service_id: int, action: str):
 
 @services_bp.post("/<int:service_id>/change")
 def change(service_id: int):
-    """Move the service to another plan or quantity, prorated on one invoice."""
+    """Move the service to another plan or quantity, prorated (see `orders.changes`)."""
     from cloudmanager.orders.changes import change_service
 
     service = get_service(service_id)
@@ -193,15 +193,20 @@ def run_detail(run_id: int):
 @billing_bp.post("/runs")
 def start_run():
     """Start a billing run for today in the background."""
-    form = BillingRunForm()
-    if form.validate():
-        from cloudmanager.core.audit import audit
+    from cloudmanager.core.audit import audit
+    from cloudmanager.orders.run_lock import run_in_progress
 
-        audit("billing.run_requested", object_type="billing_run", actor=current_user)
-        enqueue("cloudmanager.orders.jobs.billing_run", "staff")
-        db.session.commit()
-        flash("Billing run started; refresh in a moment to see it.", "success")
-    return redirect_to(url_for("billing.runs"))
+    target = url_for("billing.runs")
+    if not BillingRunForm().validate():
+        return redirect_to(target)
+    if run_in_progress():
+        flash("A billing run is already running; its results appear here when it ends.", "warning")
+        return redirect_to(target)
+    audit("billing.run_requested", object_type="billing_run", actor=current_user)
+    enqueue("cloudmanager.orders.jobs.billing_run", "staff")
+    db.session.commit()
+    flash("Billing run started; refresh in a moment to see it.", "success")
+    return redirect_to(target)
 
 
 def services_tab(customer) -> str:

@@ -82,11 +82,11 @@ def make_service(db, admin, make_order, server):
     from cloudmanager.orders.accept import accept_order
     from cloudmanager.orders.lifecycle import activate_service
 
-    def factory(on=date(2026, 1, 31), product=None, cycle="monthly", quantity=1, **kw):
-        order = make_order(
-            [{"product_id": str((product or server).id), "cycle": cycle, "quantity": quantity}],
-            **kw,
-        )
+    def factory(
+        on=date(2026, 1, 31), product=None, cycle="monthly", quantity=1, discount="0", **kw
+    ):
+        line = {"product_id": str((product or server).id), "cycle": cycle, "quantity": quantity}
+        order = make_order([{**line, "discount": discount}], **kw)
         accept_order(order, by=admin, on=on)
         db.session.commit()
         service = order.lines[0]

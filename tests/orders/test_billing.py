@@ -154,3 +154,55 @@ def test_suspended_services_are_not_renewed(db, admin, make_service, jobs):
     suspend_service(service, by=admin, note="Abuse")
     db.session.commit()
     assert run_billing(date(2026, 2, 20)).invoices_created == 0
+
+
+def test_the_clock_starts_the_billing_run_once_a_day():
+    from cloudmanager.periodic import SCHEDULE
+
+    assert ("billing-run", 24 * 3600, "cloudmanager.orders.jobs.billing_run") in SCHEDULE
+
+
+def test_a_run_is_refused_while_another_is_running_and_records_nothing(
+    db, runner, make_service, jobs
+):
+    from cloudmanager.orders.jobs import billing_run
+    from cloudmanager.orders.models import BillingRun
+    from cloudmanager.orders.run_lock import billing_run_lock
+
+    make_service(on=date(2026, 1, 31))
+    with billing_run_lock():  # another run is going
+        assert billing_run("schedule") is None
+        result = runner.invoke(args=["billing", "run", "--date", "2026-02-20"])
+        assert result.exit_code != 0 and "already running" in result.output
+    assert db.session.scalar(select(func.count(BillingRun.id))) == 0
+    result = runner.invoke(args=["billing", "run", "--date", "2026-02-20"])
+    assert result.exit_code == 0 and "1 invoices" in result.output
+    assert billing_run("schedule") is not None  # the lock was given back
+
+
+def test_a_run_that_finds_nothing_is_still_recorded_for_the_runs_page(db, make_service, jobs):
+    from cloudmanager.orders.models import BillingRun
+
+    make_service(on=date(2026, 1, 31))
+    run = run_billing(date(2026, 2, 1))  # nothing due, overdue or ending
+    assert (run.invoices_created, run.services_suspended, run.failed) == (0, 0, 0)
+    assert db.session.get(BillingRun, run.id).finished_at is not None
+
+
+def test_a_renewal_queues_its_invoice_email_through_the_outbox(db, make_service, jobs):
+    from cloudmanager.invoices.models import InvoiceEmail
+
+    make_service(on=date(2026, 1, 31))
+    jobs.clear()
+    run_billing(date(2026, 2, 20))
+    renewal = db.session.scalar(
+        select(ServiceBillingPeriod).where(ServiceBillingPeriod.period_index == 1)
+    )
+    [row] = db.session.scalars(
+        select(InvoiceEmail).where(InvoiceEmail.invoice_id == renewal.invoice_id)
+    ).all()
+    assert row.event_key == f"invoice:{renewal.invoice_id}:issued" and row.kind == "invoice"
+    assert row.recipients == "billing1@acme.example" and row.sent_at is None
+    assert ("cloudmanager.invoices.jobs.send_invoice_email", (row.id,)) in jobs
+    run_billing(date(2026, 2, 20))  # a second run queues nothing more
+    assert db.session.scalar(select(func.count(InvoiceEmail.id))) == 2  # first + renewal

@@ -181,3 +181,44 @@ def test_an_accountant_starts_a_billing_run_from_the_page(client, login_as, make
     assert run.trigger == "staff" and run.finished_at is not None
     login_as("manager")
     assert client.post("/billing/runs").status_code == 403
+
+
+def test_run_now_says_so_when_a_run_is_already_going(client, login_as, db, jobs):
+    from cloudmanager.orders.run_lock import billing_run_lock
+
+    login_as("accountant")
+    with billing_run_lock():
+        response = client.post("/billing/runs")
+    assert response.status_code == 302
+    assert ("cloudmanager.orders.jobs.billing_run", ("staff",)) not in jobs
+    assert "already running" in client.get("/billing/runs").get_data(as_text=True)
+
+
+def test_a_manager_cancels_a_pending_order_with_a_reason(
+    client, login_as, make_order, server, db, jobs
+):
+    from cloudmanager.invoices.models import Invoice
+
+    order = make_order([{"product_id": str(server.id), "cycle": "monthly"}])
+    login_as("manager")
+    response = client.post(f"/orders/{order.id}/cancel", data={"reason": "Ordered twice"})
+    assert response.status_code == 302 and response.location.endswith(f"/orders/{order.id}")
+    db.session.refresh(order)
+    assert order.status == "cancelled" and order.status_reason == "Ordered twice"
+    assert order.decided_at is not None and order.invoice_id is None
+    assert db.session.scalar(select(Service.id)) is None
+    assert db.session.scalar(select(Invoice.id)) is None
+    assert f"Order {order.number} cancelled." in client.get(f"/orders/{order.id}").get_data(
+        as_text=True
+    )
+
+
+def test_services_filter_by_product(client, login_as, make_service, make_product):
+    other = make_product(name="Object storage")
+    server_service = make_service()
+    storage_service = make_service(product=other)
+    login_as("agent")
+    page = client.get(f"/services/?product_id={other.id}").get_data(as_text=True)
+    assert storage_service.number in page and server_service.number not in page
+    page = client.get(f"/services/?product_id={server_service.product_id}").get_data(as_text=True)
+    assert server_service.number in page and storage_service.number not in page

@@ -26,9 +26,14 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def playwright_driver(chromium_path):
-    """Playwright's sync API for the whole run."""
-    from playwright.sync_api import sync_playwright
+    """Playwright's sync API for the whole run.
 
+    Assertions wait up to 15 s instead of 5: with the suite in parallel processes
+    on a small CI machine, a click that issues an invoice can take seconds.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
     with sync_playwright() as driver:
         yield driver
 
@@ -58,7 +63,7 @@ def viewport():
 def context(browser, live_server, viewport):
     """A fresh browser context (cookies, storage) pointed at the live server."""
     ctx = browser.new_context(base_url=live_server.url, viewport=viewport)
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
 

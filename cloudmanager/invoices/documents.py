@@ -12,7 +12,18 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from cloudmanager.invoices.calculation import LineInput, Totals, compute_totals
+from sqlalchemy import select
+
+from cloudmanager.extensions import db
+from cloudmanager.invoices.breakdown import TaxBreakdown
+from cloudmanager.invoices.calculation import (
+    REVERSE_CHARGE_NOTE,
+    LineInput,
+    TaxGroup,
+    Totals,
+    compute_totals,
+)
+from cloudmanager.invoices.models import DRAFT, CreditNote
 
 
 def plain_decimal(value: Decimal | None, min_places: int = 0) -> str:
@@ -98,12 +109,44 @@ def company_details() -> dict[str, Any]:
 
 
 def document_totals(lines) -> Totals:
-    """Recompute a stored document's totals and tax summary from its frozen lines."""
+    """Compute totals and tax summary from lines (a draft's; issued documents: `stored_totals`)."""
     return compute_totals(
         [
             LineInput(x.quantity, x.unit_price, x.tax_rate, x.discount, x.reverse_charge)
             for x in lines
         ]
+    )
+
+
+def stored_totals(document) -> Totals:
+    """The totals and VAT breakdown an invoice or credit note was issued with, as stored.
+
+    Recomputing from the lines is not the same: a credit note's tax is held to
+    what the invoice had left at each rate (`credit_notes._limit_tax`), and an
+    issued invoice keeps its figures whatever the engine does later. A draft has
+    no stored figures yet and is computed from its lines.
+    """
+    if isinstance(document, CreditNote):
+        owner = TaxBreakdown.credit_note_id == document.id
+    elif document.state == DRAFT:
+        return document_totals(document.lines)
+    else:
+        owner = (TaxBreakdown.invoice_id == document.id) & TaxBreakdown.credit_note_id.is_(None)
+    rows = db.session.scalars(select(TaxBreakdown).where(owner)).all()
+    groups = sorted(
+        (TaxGroup(row.rate, row.reverse_charge, row.taxable, row.tax) for row in rows),
+        key=lambda group: (group.reverse_charge, group.rate),
+    )
+    if not groups:  # never expected (rows are written at issue and were backfilled)
+        groups = list(document_totals(document.lines).tax_groups)
+    reverse_charge = any(group.reverse_charge for group in groups)
+    return Totals(
+        line_nets=tuple(line.net for line in document.lines),
+        tax_groups=tuple(groups),
+        net=document.net_total,
+        tax=document.tax_total,
+        gross=document.gross_total,
+        notes=(REVERSE_CHARGE_NOTE,) if reverse_charge else (),
     )
 
 
@@ -118,7 +161,7 @@ def invoice_context(invoice) -> dict[str, Any]:
         "company": company,
         "company_name": company["legal_name"],
         "logo_url": logo_data_uri(),
-        "totals": document_totals(invoice.lines),
+        "totals": stored_totals(invoice),
         "payment_reference": reference,
         "payable": payable,
         "qr_code": qr,
@@ -135,6 +178,6 @@ def credit_note_context(note) -> dict[str, Any]:
         "company": company,
         "company_name": company["legal_name"],
         "logo_url": logo_data_uri(),
-        "totals": document_totals(note.lines),
+        "totals": stored_totals(note),
         "title": "Credit note",
     }

@@ -10,7 +10,7 @@ from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.invoices import bp
-from cloudmanager.invoices.documents import document_totals
+from cloudmanager.invoices.documents import stored_totals
 from cloudmanager.invoices.models import (
     STATUS_BADGES,
     STATUS_LABELS,
@@ -92,7 +92,7 @@ def detail(invoice_id: int):
     return render_page(
         "invoices/detail.html",
         invoice=invoice,
-        totals=document_totals(invoice.lines),
+        totals=stored_totals(invoice),
         emails=emails,
         pdf=pdf,
         history=timeline(invoice),

@@ -122,7 +122,11 @@ def send_invoice_email(email_id: int) -> bool:
         f"invoice.{row.kind}_sent",
         invoice,
         after={"to": row.recipients, "event": row.event_key, "subject": subject},
-        summary=f"Emailed {invoice.number} to {row.recipients}",
+        summary=(
+            f"Reminder ({row.event_key.split(':')[2]}) for {invoice.number} sent to {row.recipients}"
+            if row.kind == "reminder"
+            else f"Emailed {invoice.number} to {row.recipients}"
+        ),
     )
     db.session.commit()
     return True

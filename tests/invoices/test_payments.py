@@ -183,3 +183,70 @@ def test_issue_payment_and_settlement_are_sent_to_webhooks(db, make_issued, admi
         "invoice.paid",
     ]
     assert deliveries[-1].payload["data"]["invoice"]["balance"] == "0.00"
+
+
+def test_a_credit_note_settled_as_credit_refunds_into_the_customer_account(
+    db, client, login_as, make_issued, admin
+):
+    from sqlalchemy import select
+
+    from cloudmanager.invoices.models import CreditEntry, CreditNote
+
+    invoice = make_issued()  # 119.00
+    pay(invoice, "50.00", "TX-C", by=admin)
+    db.session.commit()
+    login_as("accountant")
+    response = client.post(
+        f"/invoices/{invoice.id}/credit-notes/new",
+        data={f"quantity-{invoice.lines[0].id}": "0.5", "settle": "credit", "reason": "Outage"},
+    )
+    assert response.status_code == 302
+    note = db.session.scalar(select(CreditNote))
+    assert note.gross_total == D("59.50")
+    assert note.applied_to_invoice == D("0.00") and note.to_customer_credit == D("59.50")
+    db.session.refresh(invoice)
+    assert invoice.credited_total == D("0.00") and invoice.balance == D("69.00")
+    (entry,) = db.session.scalars(select(CreditEntry)).all()
+    assert (entry.kind, entry.amount, entry.credit_note_id) == ("credit_note", D("59.50"), note.id)
+    assert credit_balance(invoice.customer_id) == D("59.50")
+    # The refund is the customer's to spend, on this invoice or another.
+    pay(invoice, "59.50", None, method="account_credit", by=admin)
+    db.session.commit()
+    assert invoice.balance == D("9.50") and credit_balance(invoice.customer_id) == D("0.00")
+
+
+def test_payments_and_credit_notes_are_audited_with_who_and_the_amounts(db, make_issued, admin):
+    from sqlalchemy import select
+
+    from cloudmanager.auth.models import AuditEntry
+
+    invoice = make_issued()  # 119.00
+    payment = pay(invoice, "50.00", "TX-A", by=admin)
+    quantities = {invoice.lines[0].id: "0.5"}
+    note = create_credit_note(invoice, {"quantities": quantities, "reason": "Outage"}, by=admin)
+    db.session.commit()
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "invoice", AuditEntry.object_id == str(invoice.id))
+        .where(AuditEntry.action.in_(["invoice.payment_recorded", "invoice.credit_note_issued"]))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(e.action, e.actor_id) for e in entries] == [
+        ("invoice.payment_recorded", admin.id),
+        ("invoice.credit_note_issued", admin.id),
+    ]
+    assert entries[0].after == {
+        "payment_id": payment.id,
+        "amount": "50.00",
+        "applied": "50.00",
+        "method": "bank_transfer",
+        "reference": "TX-A",
+        "balance": "69.00",
+    }
+    assert entries[1].after == {
+        "credit_note": note.number,
+        "gross_total": "59.50",
+        "applied_to_invoice": "59.50",
+        "to_customer_credit": "0.00",
+        "reason": "Outage",
+    }

@@ -1,6 +1,8 @@
 """The money engine: rounding rules, tax per rate, reverse charge, and exact Decimals."""
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -129,24 +131,60 @@ def _assert_decimal(value):
     assert type(value) is Decimal, (value, type(value))
 
 
+def half_up_cents(value: Fraction) -> int:
+    """`value` in whole cents, a half cent away from zero: integers only, no Decimal."""
+    whole = math.floor(abs(value) * 100 + Fraction(1, 2))
+    return whole if value >= 0 else -whole
+
+
+def exact_cents(lines) -> tuple[list[int], dict[tuple, int], int]:
+    """Line nets, tax per (rate, reverse charge) and gross, in cents, from exact fractions."""
+    nets = [
+        half_up_cents(Fraction(line.quantity) * Fraction(line.unit_price) - Fraction(line.discount))
+        for line in lines
+    ]
+    taxable: dict[tuple, int] = {}
+    for line, net in zip(lines, nets):
+        key = (Fraction(0) if line.reverse_charge else Fraction(line.tax_rate), line.reverse_charge)
+        taxable[key] = taxable.get(key, 0) + net
+    taxes = {
+        key: half_up_cents(Fraction(cents, 100) * key[0] / 100) for key, cents in taxable.items()
+    }
+    return nets, taxes, sum(nets) + sum(taxes.values())
+
+
+def in_cents(value: Decimal) -> int:
+    assert value == value.quantize(D("0.01")), value
+    return int(value * 100)
+
+
 @settings(max_examples=2000, deadline=None)
 @given(documents())
 def test_no_random_invoice_or_credit_note_breaks_the_totals_rules(document):
     invoice_lines, credit_lines, payments = document
     invoice = compute_totals(invoice_lines)
     credit = compute_totals(credit_lines)
-    for totals in (invoice, credit):
+    for lines, totals in ((invoice_lines, invoice), (credit_lines, credit)):
         for value in (*totals.line_nets, totals.net, totals.tax, totals.gross):
             _assert_decimal(value)
-            assert value == value.quantize(D("0.01"))
         for group in totals.tax_groups:
             _assert_decimal(group.taxable)
             _assert_decimal(group.tax)
+        # The same rules in integer cents over exact fractions, independent of the engine.
+        nets, taxes, gross = exact_cents(lines)
+        assert [in_cents(net) for net in totals.line_nets] == nets
+        groups = {(Fraction(g.rate), g.reverse_charge): in_cents(g.tax) for g in totals.tax_groups}
+        assert groups == taxes
+        assert in_cents(totals.gross) == gross
         assert sum(totals.line_nets, D("0")) == totals.net
         assert sum((g.taxable for g in totals.tax_groups), D("0")) == totals.net
         assert sum((g.tax for g in totals.tax_groups), D("0")) == totals.tax
         assert totals.net + totals.tax == totals.gross
         assert all(g.tax == 0 for g in totals.tax_groups if g.reverse_charge)
+    # What is owed, in cents: the invoice's exact gross less each payment and the credit note.
     balance = balance_due(invoice.gross, payments, [credit.gross])
     _assert_decimal(balance)
-    assert balance == invoice.gross - sum(payments, D("0")) - credit.gross
+    owed = (
+        exact_cents(invoice_lines)[2] - sum(map(in_cents, payments)) - exact_cents(credit_lines)[2]
+    )
+    assert in_cents(balance) == owed

@@ -252,6 +252,7 @@ ENDPOINTS: dict[str, str] = {
     "settings.email_template_preview_html": "settings.view",
     "settings.reset_email_template": "settings.edit",
     "invoices.index": "invoices.view",
+    "invoices.summary": "invoices.view",
     "invoices.export": "invoices.export",
     "invoices.detail": "invoices.view",
     "invoices.pdf": "invoices.view",

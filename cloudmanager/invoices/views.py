@@ -38,7 +38,7 @@ def get_invoice(invoice_id: int) -> Invoice:
 
 @bp.get("/")
 def index():
-    """Invoices with filters, the sum of the filtered set and keyset pages."""
+    """Invoices with filters and keyset pages; the sums of the filtered set load after."""
     from cloudmanager.customers.models import Customer
 
     filters = InvoiceFilters.from_args(request.args)
@@ -48,9 +48,15 @@ def index():
         "invoices/_results.html",
         filters=filters,
         page=invoice_page(filters),
-        summary=list_summary(filters),
         customer=customer,
     )
+
+
+@bp.get("/summary")
+def summary():
+    """The count and sums per currency of the filtered set (loaded by the list after its rows)."""
+    filters = InvoiceFilters.from_args(request.args)
+    return render_template("invoices/_summary.html", summary=list_summary(filters))
 
 
 @bp.get("/export.csv")

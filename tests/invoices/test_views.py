@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -175,7 +176,9 @@ def test_the_list_filters_sums_and_exports(client, login_as, make_issued, db, ad
     overdue = client.get("/invoices/?overdue=1").get_data(as_text=True)
     assert old.number in overdue and paid.number not in overdue
     everything = client.get("/invoices/").get_data(as_text=True)
-    assert "130.90 EUR" in everything and "119.00 EUR" in everything  # invoiced / still owed
+    assert 'hx-get="/invoices/summary"' in everything  # the sums load after the rows
+    sums = client.get("/invoices/summary").get_data(as_text=True)
+    assert "130.90 EUR" in sums and "119.00 EUR" in sums  # invoiced / still owed
     csv = client.get("/invoices/export.csv?status=paid").get_data(as_text=True)
     assert (
         csv.splitlines()[0].startswith("number,status")
@@ -210,18 +213,48 @@ def test_the_customer_page_shows_an_invoices_tab(client, login_as, make_issued):
     assert invoice.number in html
 
 
-def test_sums_stop_at_the_limit_and_ask_for_narrower_filters(
-    client, login_as, customer, db, monkeypatch
-):
-    monkeypatch.setattr("cloudmanager.invoices.queries.SUM_LIMIT", 3)
-    for _ in range(5):
-        db.session.add(Invoice(customer_id=customer.id, state="draft", currency="EUR"))
+def test_the_sums_cover_every_matching_invoice_per_currency(client, login_as, customer, db):
+    def add(state, currency, gross, paid="0"):
+        db.session.add(
+            Invoice(
+                customer_id=customer.id,
+                state=state,
+                currency=currency,
+                gross_total=Decimal(gross),
+                paid_total=Decimal(paid),
+            )
+        )
+
+    for _ in range(30):
+        add("issued", "EUR", "10.00", paid="2.50")
+    add("issued", "USD", "99.99")
+    add("void", "EUR", "1000.00")
     db.session.commit()
     login_as("agent")
-    html = client.get("/invoices/").get_data(as_text=True)
-    assert "More than 3 invoices match" in html and "Total invoiced" not in html
-    narrow = client.get(f"/invoices/?customer_id={customer.id}&status=void").get_data(as_text=True)
-    assert "Total invoiced" in narrow
+    html = client.get(f"/invoices/?customer_id={customer.id}&size=10").get_data(as_text=True)
+    assert f'hx-get="/invoices/summary?customer_id={customer.id}' in html
+    sums = client.get(f"/invoices/summary?customer_id={customer.id}").get_data(as_text=True)
+    assert ">32<" in sums  # every matching invoice is counted, not just the page
+    assert "Total invoiced (EUR)" in sums and "300.00 EUR" in sums  # the void one adds nothing
+    assert "225.00 EUR" in sums  # still owed: 30 × 7.50
+    assert "Total invoiced (USD)" in sums and "99.99 USD" in sums
+    void = client.get("/invoices/summary?status=void").get_data(as_text=True)
+    assert ">1<" in void and "0.00 EUR" in void and "(EUR)" not in void
+
+
+def test_a_sum_that_takes_too_long_asks_for_narrower_filters(client, login_as, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from cloudmanager.invoices import queries
+
+    def cancelled(*args, **kwargs):
+        raise OperationalError("SELECT …", {}, Exception("canceling statement due to timeout"))
+
+    login_as("agent")
+    monkeypatch.setattr(queries.db.session, "execute", cancelled)
+    response = client.get("/invoices/summary")
+    assert response.status_code == 200
+    assert "narrow the filters" in response.get_data(as_text=True)
 
 
 def test_a_date_range_pages_through_every_invoice_once(client, login_as, make_issued):

@@ -7,7 +7,7 @@ of a discounted line could be worth less than nothing.
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.invoices.conftest import line
@@ -146,3 +146,59 @@ def test_a_shown_discount_never_exceeds_the_amount_and_lands_on_the_net_where_a_
     # Only a part worth 0.00 with half a cent or more has no cent discount that fits.
     no_fit = net == 0 and amount % D("0.01") >= D("0.005")
     assert (line_net(amount, 1, discount) == net) is not no_fit
+
+
+@st.composite
+def lines_and_parts(draw):
+    """A line as the editor allows it (discount up to its amount) and parts of its quantity.
+
+    Whole quantities, half-cent prices and whole-unit parts often, so that roundings tie.
+    """
+    quantity = draw(
+        st.one_of(
+            st.integers(1, 20).map(D),
+            st.decimals(min_value=D("0.001"), max_value=D("50"), places=3),
+        )
+    )
+    price = draw(
+        st.one_of(
+            st.integers(0, 4000).map(lambda n: D(n) / 200),
+            st.decimals(min_value=D("0"), max_value=D("100"), places=4),
+        )
+    )
+    most = int(quantity * price * 100)
+    discount = D(draw(st.one_of(st.just(most), st.integers(0, most)))).scaleb(-2)
+    units = st.integers(1, 5).map(D)
+    permille = st.integers(1, 999).map(
+        lambda n: (quantity * n / 1000).quantize(D("0.001"), "ROUND_DOWN")
+    )
+    parts = draw(st.lists(st.one_of(units, permille), max_size=6))
+    return quantity, price, discount, parts
+
+
+@settings(max_examples=500)
+@given(lines_and_parts())
+def test_the_parts_of_a_line_are_never_below_zero_and_add_up_to_it(case):
+    from types import SimpleNamespace
+
+    from cloudmanager.invoices.calculation import line_net
+    from cloudmanager.invoices.credit_parts import part_net, shown_discount
+
+    quantity, price, discount, parts = case
+    line = SimpleNamespace(
+        quantity=quantity,
+        unit_price=price,
+        discount=discount,
+        net=line_net(quantity, price, discount),
+    )
+    done = (D("0.000"), D("0.00"))
+    for part in [p for p in parts if p > 0] + [None]:  # None: the rest of the line
+        left = quantity - done[0]
+        part = left if part is None or part >= left else part
+        net = part_net(line, part, done)
+        assert D("0.00") <= net <= line.net - done[1]
+        assert shown_discount(part * price, net) <= part * price
+        done = (done[0] + part, done[1] + net)
+        if done[0] == quantity:
+            break
+    assert done == (quantity, line.net)

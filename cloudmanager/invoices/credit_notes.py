@@ -7,29 +7,28 @@ invoice (`settle="invoice"`), and whatever the invoice no longer owes goes to
 the customer's account credit; `settle="credit"` puts it all on the account.
 `credit_line_amounts` credits net amounts instead of quantities (the unused
 days of a service period after a plan change), with the same caps.
+
+No credited part is worth less than nothing (`part_net`), and the notes of an
+invoice add up to it: the part that completes a line takes what is left of its
+net, and the note that uses up a rate's last line takes what is left of that
+rate's tax (`_limit_tax`).
 """
 
 from dataclasses import replace
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import Conflict, ValidationFailed
-from cloudmanager.core.money import CENT, ZERO, round_money
+from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
 from cloudmanager.invoices.breakdown import TaxBreakdown, store_breakdown
-from cloudmanager.invoices.calculation import (
-    AmountError,
-    LineInput,
-    Totals,
-    compute_totals,
-    line_net,
-    parse_quantity,
-)
+from cloudmanager.invoices.calculation import AmountError, Totals, parse_quantity
+from cloudmanager.invoices.credit_parts import closed_rates, note_totals, part_net, shown_discount
 from cloudmanager.invoices.events import emit_if_paid
 from cloudmanager.invoices.issuing import lock_invoice
 from cloudmanager.invoices.models import (
@@ -102,61 +101,29 @@ def _wanted(invoice: Invoice, data: dict[str, Any]) -> dict[int, Decimal]:
     return wanted
 
 
-def closing_discount(amount: Decimal, target_net: Decimal) -> Decimal:
-    """The cent discount d with round_half_up(amount - d) == target_net.
-
-    Rounding `amount - target_net` on its own can miss by a cent (0.005 - 0.01
-    rounds to -0.01, giving a net of 0.02); the one cent value inside the
-    half-open rounding window is the floor of `amount - target_net + 0.005`.
-    """
-    return (amount - target_net + Decimal("0.005")).quantize(CENT, rounding=ROUND_FLOOR)
-
-
-def _credit_line(
-    line: InvoiceLine, quantity: Decimal, done: tuple[Decimal, Decimal], pos: int, net=None
-):
-    """The credited part of `line`; the part that completes the line takes what is left.
-
-    Earlier parts were rounded on their own, so the last one's discount is set so
-    that its net is exactly the line's net minus the nets already credited. A given
-    `net` (a credit by amount) sets the discount that gives exactly that net.
-    """
-    already_qty, already_net = done
-    amount, left = quantity * line.unit_price, line.net - already_net
-    if net is not None:
-        discount = closing_discount(amount, net)
-    elif already_qty + quantity == line.quantity:
-        discount = closing_discount(amount, left)
-    else:
-        discount = round_money(line.discount * quantity / line.quantity)
-        if line_net(quantity, line.unit_price, discount) > left:
-            # Parts rounded up one by one must not credit more than the line is worth.
-            discount = closing_discount(amount, left)
+def _credit_line(line: InvoiceLine, quantity: Decimal, net: Decimal, pos: int) -> CreditNoteLine:
+    """`quantity` of `line`, worth `net`, as a credit note line at the line's price and tax."""
     return CreditNoteLine(
         invoice_line_id=line.id,
         position=pos,
         description=line.description,
         quantity=quantity,
         unit_price=line.unit_price,
-        discount=discount,
+        discount=shown_discount(quantity * line.unit_price, net),
         tax_name=line.tax_name,
         tax_rate=line.tax_rate,
         reverse_charge=line.reverse_charge,
+        net=net,
     )
 
 
-def _inputs(lines) -> list[LineInput]:
-    return [
-        LineInput(x.quantity, x.unit_price, x.tax_rate, x.discount, x.reverse_charge) for x in lines
-    ]
-
-
-def _limit_tax(invoice: Invoice, totals: Totals, closing: bool) -> Totals:
+def _limit_tax(invoice: Invoice, totals: Totals, closed: set[tuple[Decimal, bool]]) -> Totals:
     """The note's tax per rate, held to what the invoice has left uncredited at that rate.
 
     Each note rounds its tax on its own sums, so the parts could miss the invoice's
-    tax by a cent: a part never takes more than is left, and the note that credits
-    everything left (`closing`) takes exactly that, so the notes add up to the invoice.
+    tax by a cent: a part never takes more than is left, and the note that uses up the
+    last of a rate's lines (`closed`) takes exactly what is left of that rate's tax, so
+    the notes add up to the invoice rate by rate.
     """
     # The stored breakdowns: what the invoice and each earlier note really carry.
     signed = case(
@@ -170,8 +137,9 @@ def _limit_tax(invoice: Invoice, totals: Totals, closing: bool) -> Totals:
     left = {(rate, reverse): tax for rate, reverse, tax in found}
 
     def limited(group):
-        rest = left.get((group.rate, group.reverse_charge), group.tax)
-        return rest if closing else max(min(group.tax, rest), ZERO)
+        key = (group.rate, group.reverse_charge)
+        rest = left.get(key, group.tax)
+        return rest if key in closed else max(min(group.tax, rest), ZERO)
 
     groups = tuple(replace(group, tax=limited(group)) for group in totals.tax_groups)
     tax = sum((group.tax for group in groups), ZERO)
@@ -197,12 +165,11 @@ def create_credit_note(
     wanted = _wanted(invoice, data)
     done = credited_so_far(invoice)
     by_id = {line.id: line for line in invoice.lines}
-    lines = [
-        _credit_line(by_id[line_id], qty, done.get(line_id, (ZERO, ZERO)), pos)
-        for pos, (line_id, qty) in enumerate(sorted(wanted.items()))
-    ]
-    left = {k: v for k, v in creditable_quantities(invoice).items() if v > 0}
-    return _issue(invoice, lines, reason, settle, closing=left == wanted, by=by, on=on)
+    lines = []
+    for pos, (line_id, qty) in enumerate(sorted(wanted.items())):
+        net = part_net(by_id[line_id], qty, done.get(line_id, (ZERO, ZERO)))
+        lines.append(_credit_line(by_id[line_id], qty, net, pos))
+    return _issue(invoice, lines, reason, settle, done=done, by=by, on=on)
 
 
 def _amount_line(line: InvoiceLine, net: Decimal, done: tuple[Decimal, Decimal], pos: int):
@@ -220,7 +187,7 @@ def _amount_line(line: InvoiceLine, net: Decimal, done: tuple[Decimal, Decimal],
     quantity = left_qty
     if net < left_net:
         quantity = min((net / line.unit_price).quantize(QUANTITY, ROUND_CEILING), left_qty)
-    return _credit_line(line, quantity, done, pos, net=net)
+    return _credit_line(line, quantity, net, pos)
 
 
 def credit_line_amounts(
@@ -249,19 +216,15 @@ def credit_line_amounts(
     ]
     for line in lines:
         line.description = (descriptions or {}).get(line.invoice_line_id, line.description)
-    closing = all(
-        line.net - done.get(line.id, (ZERO, ZERO))[1] == amounts.get(line.id, ZERO)
-        for line in invoice.lines
-    )
-    return _issue(invoice, lines, reason, "invoice", closing=closing, by=by, on=on)
+    return _issue(invoice, lines, reason, "invoice", done=done, by=by, on=on)
 
 
-def _issue(invoice, lines, reason: str, settle: str, *, closing: bool, by: Any, on):
-    """Number, total, settle and record a credit note of `lines` (the invoice is locked)."""
-    totals = compute_totals(_inputs(lines))
-    totals = _limit_tax(invoice, totals, closing=closing)
-    for line, net in zip(lines, totals.line_nets):
-        line.net = net
+def _issue(invoice, lines, reason: str, settle: str, *, done, by: Any, on):
+    """Number, total, settle and record a credit note of `lines` (the invoice is locked).
+
+    `done` is what earlier notes credited of each line (`credited_so_far`).
+    """
+    totals = _limit_tax(invoice, note_totals(lines), closed_rates(invoice.lines, lines, done))
     on = on or today()
     applied = min(totals.gross, max(invoice.balance, ZERO)) if settle == "invoice" else ZERO
     number = allocate_number("credit_note", on=on)

@@ -12,7 +12,7 @@ from cloudmanager.core.htmx import htmx_only, render_page
 from cloudmanager.core.money import ZERO
 from cloudmanager.core.pagination import clamp_page_size, keyset_page
 from cloudmanager.extensions import db
-from cloudmanager.invoices.documents import company_details, creditor_reference, document_totals
+from cloudmanager.invoices.documents import company_details, creditor_reference, stored_totals
 from cloudmanager.invoices.models import ISSUED, STATUS_BADGES, STATUS_LABELS, Invoice
 from cloudmanager.portal import bp, current_portal_user, documents, scoping
 from cloudmanager.portal.panels import PortalPanel, register_panel
@@ -120,7 +120,7 @@ def invoice(invoice_id: int):
     return render_page(
         "portal/invoice.html",
         invoice=found,
-        totals=document_totals(found.lines),
+        totals=stored_totals(found),
         company=company_details(),
         payment_reference=creditor_reference(found.number),
         pdf=pdf,

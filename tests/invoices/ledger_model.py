@@ -6,8 +6,7 @@ rules (DESIGN.md, the issue, the credit-note docstrings) over the generated amou
 never calls the code under test: line nets rounded half-up to cents, tax per rate on the
 sum of that rate's nets, totals as sums of rounded parts; a payment settles at most what
 is owed and the excess becomes account credit; a credit note reduces what is owed (or
-goes to account credit) by its gross. Two corner cases follow what the code does today
-and are marked where they are; `test_credit_notes.py` holds them as strict xfail tests.
+goes to account credit) by its gross.
 """
 
 from dataclasses import dataclass, field
@@ -112,7 +111,6 @@ class ModelInvoice:
 
     def credit(self, wanted: dict[int, Decimal], settle: str) -> ModelNote:
         """Credit `wanted` {line index: quantity}; returns the note it must be."""
-        closing = all(wanted.get(i, ZERO) == line.left for i, line in enumerate(self.lines))
         nets, by_key = [], {}
         for index, quantity in sorted(wanted.items()):
             line = self.lines[index]
@@ -120,20 +118,27 @@ class ModelInvoice:
             if quantity == line.left:
                 net = left  # the part that completes a line takes exactly what is left of it
             else:
-                # Its share of the quantity and of the discount, never more than is left.
-                # (Today this can round below zero: see the xfail tests in test_credit_notes.)
-                share = cents(line.discount * quantity / line.quantity)
-                net = min(cents(quantity * line.unit_price - share), left)
+                # Its share of the quantity and of the discount, never more than is left; the
+                # share never exceeds the part's own amount, so the part never goes below zero.
+                amount = quantity * line.unit_price
+                share = min(cents(line.discount * quantity / line.quantity), amount)
+                net = min(cents(amount - share), left)
             line.credited_quantity += quantity
             line.credited_net += net
             nets.append(net)
             by_key[line.key] = by_key.get(line.key, ZERO) + net
         groups = {}
         for key, (taxable, tax) in taxes(by_key).items():
-            # Never more tax than the invoice has left at the rate, and the note that credits
-            # everything left takes exactly that (so the notes add up to the invoice's tax).
-            # (Only that note, today, not the one that credits a rate's last line: xfail test.)
-            tax = self.tax_left[key] if closing else max(min(tax, self.tax_left[key]), ZERO)
+            # Never more tax than the invoice has left at the rate, and the note after which
+            # nothing of the rate's lines is left takes exactly that (so the notes add up to
+            # the invoice's tax rate by rate). A line whose whole net is credited has nothing
+            # left, even with quantity left: any further part of it is worth 0.00.
+            used_up = all(
+                line.left == 0 or line.credited_net == line.net
+                for line in self.lines
+                if line.key == key
+            )
+            tax = self.tax_left[key] if used_up else max(min(tax, self.tax_left[key]), ZERO)
             self.tax_left[key] -= tax
             groups[key] = (taxable, tax)
         net = sum(nets, ZERO)

@@ -222,3 +222,42 @@ def test_the_account_statement_runs_the_balance_and_renders_once(
         )
         == 1
     )
+
+
+def test_a_partly_paid_invoice_pdf_asks_for_the_balance_and_keeps_the_total(
+    db, company, make_issued, admin
+):
+    from cloudmanager.infra.pdf import render_pdf_template
+    from cloudmanager.invoices.credit_notes import create_credit_note
+    from cloudmanager.invoices.documents import invoice_context
+    from cloudmanager.invoices.payments import record_payment
+
+    def rendered(invoice) -> str:
+        pdf = render_pdf_template("pdf/invoice.html", **invoice_context(invoice))
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert printed_figures(text)[1]["Total due"] == "119.00"  # the invoice's total
+        return " ".join(text.split())
+
+    invoice = make_issued()  # 119.00
+    assert "Please transfer 119.00 EUR by" in rendered(invoice)
+    record_payment(
+        invoice, {"amount": "50.00", "method": "bank_transfer", "reference": "PP-1"}, by=admin
+    )
+    db.session.commit()
+    text = rendered(invoice)
+    assert "Of the invoice total of 119.00 EUR, 50.00 EUR has been paid." in text
+    assert "Please transfer the balance due of 69.00 EUR by" in text
+    assert IBAN in text and creditor_reference(invoice.number) in text
+    create_credit_note(
+        invoice, {"quantities": {invoice.lines[0].id: "0.1"}, "reason": "Outage"}, by=admin
+    )
+    db.session.commit()
+    text = rendered(invoice)
+    assert "50.00 EUR has been paid and 11.90 EUR credited." in text
+    assert "Please transfer the balance due of 57.10 EUR by" in text
+    record_payment(
+        invoice, {"amount": "57.10", "method": "bank_transfer", "reference": "PP-2"}, by=admin
+    )
+    db.session.commit()
+    text = rendered(invoice)
+    assert "Nothing is left to pay on this invoice." in text and "Please transfer" not in text

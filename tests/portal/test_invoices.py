@@ -1,6 +1,7 @@
 """Portal invoices: the list and its filters, an invoice without internal data, the statement."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from cloudmanager.invoices.models import Invoice
 
@@ -171,3 +172,20 @@ def test_an_unpaid_invoice_says_how_to_pay_it(
     details = html.split('id="payment-details"', 1)[1].split("</dl>", 1)[0]
     assert "DE89370400440532013000" in details and "119.00 EUR" in details
     assert creditor_reference(invoice.number) in details
+
+
+def test_the_invoice_page_shows_the_figures_it_was_issued_with(
+    client, make_portal_user, portal_login, make_invoice, monkeypatch, jobs
+):
+    user = portal_login(make_portal_user())
+    invoice = make_invoice(user, "100.00")
+    # Suppose the tax rule changed after the invoice was issued: the page must still show
+    # the stored tax summary and totals, not a recomputation from the lines.
+    monkeypatch.setattr(
+        "cloudmanager.invoices.calculation.tax_amount", lambda taxable, rate: Decimal("99.99")
+    )
+    html = client.get(f"/portal/invoices/{invoice.id}").get_data(as_text=True)
+    summary = html.split('id="tax-summary"', 1)[1].split("</table>", 1)[0]
+    assert "100.00 EUR" in summary and "19.00 EUR" in summary
+    assert 'id="total-tax">19.00 EUR' in html and 'id="total-gross">119.00 EUR' in html
+    assert "99.99" not in html

@@ -4,7 +4,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from sqlalchemy import select
 
 from cloudmanager.auth.models import AuditEntry
-from cloudmanager.core.htmx import render_page
+from cloudmanager.core.htmx import htmx_only, render_page
 from cloudmanager.core.navigation import NavItem, register_nav
 from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
@@ -53,6 +53,7 @@ def index():
 
 
 @bp.get("/summary")
+@htmx_only
 def summary():
     """The count and sums per currency of the filtered set (loaded by the list after its rows)."""
     filters = InvoiceFilters.from_args(request.args)

@@ -19,6 +19,7 @@ def submit_password(page, email):
 
 
 def sign_out(page):
+    page.wait_for_load_state("load")  # Bootstrap's dropdown works once its script has run
     page.get_by_role("button", name="Ada Admin").click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

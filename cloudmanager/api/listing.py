@@ -6,7 +6,7 @@ list or sort, is refused with a 422 naming the `cursor` field instead of
 reaching SQL.
 """
 
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -66,14 +66,6 @@ def sorted_page(stmt: Select, query: Any, sorts: dict[str, Sequence[Any]]) -> Pa
     )
     page.next_cursor = seal_cursor(page.next_cursor, query.sort)
     return page
-
-
-def paged(
-    query: Any, fetch: Callable[[str | None], Page], sort: str = "default"
-) -> tuple[Page, str | None]:
-    """Run a list function that takes a keyset cursor; returns its page and the sealed cursor."""
-    page = fetch(open_cursor(query.cursor, sort))
-    return page, seal_cursor(page.next_cursor, sort)
 
 
 def listing(model: Any, page: Page, next_cursor: str | None = None) -> Any:

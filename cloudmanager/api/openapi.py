@@ -148,8 +148,9 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": "Customers, catalog, orders, services, invoices and tickets. "
             "Authenticate with `Authorization: Bearer <token>` (tokens are made under "
-            "Account → API tokens). Lists are newest first unless `sort` says otherwise and "
-            "page with `cursor`. Errors are `application/problem+json` (RFC 9457).",
+            "Account → API tokens). Lists are in the order of their `sort` parameter (newest "
+            "first by default, the catalog by name) and page with `cursor`. Errors are "
+            "`application/problem+json` (RFC 9457).",
         },
         "paths": paths,
         "components": {

@@ -1,94 +1,54 @@
-"""Catalog operations of the JSON API: products and tax rates, read-only (scope catalog:read)."""
+"""Catalog operations of the JSON API: products (read, create, change) and tax rates (read).
 
-from datetime import date
-from decimal import Decimal
-from typing import Literal
+Writes go through the product services the back office uses, so the SKU,
+price and reference rules, and the audit log, hold here too.
+"""
 
-from pydantic import Field
+from flask import url_for
+from sqlalchemy import select
 
-from cloudmanager.api.listing import listing, paged
-from cloudmanager.api.registry import operation
-from cloudmanager.api.schemas import ApiModel, ListQuery, ListResponse, text
-from cloudmanager.products.services import get_product, list_products
-from cloudmanager.products.taxes import list_tax_rates
+from cloudmanager.api.listing import listing, sorted_page
+from cloudmanager.api.registry import api_user, created, operation
+from cloudmanager.api.schemas import ListResponse
+from cloudmanager.api.schemas_catalog import (
+    ProductIn,
+    ProductOut,
+    ProductPatch,
+    ProductQuery,
+    TaxRateOut,
+    TaxRateQuery,
+)
+from cloudmanager.extensions import db
+from cloudmanager.products.models import Product, TaxRate
+from cloudmanager.products.services import (
+    create_product,
+    filtered_products,
+    get_product,
+    product_data,
+    update_product,
+)
 
-
-class ProductOut(ApiModel):
-    """A product with its net prices (decimal strings) per offered billing cycle."""
-
-    id: int
-    sku: str
-    name: str
-    description: str
-    group: str | None
-    kind: Literal["one_off", "recurring"]
-    currency: str
-    prices: dict[str, Decimal] = Field(description="billing cycle → net price")
-    one_off_price: Decimal | None
-    setup_fee: Decimal
-    tax_rate_id: int | None
-    support_tier: str | None
-    active: bool
-    visible_in_portal: bool
-    stock: int | None = Field(description="null: unlimited")
-    archived: bool
-
-    @classmethod
-    def of(cls, product) -> "ProductOut":
-        """Build from a Product row."""
-        return cls(
-            **{
-                name: getattr(product, name)
-                for name in (
-                    "id",
-                    "sku",
-                    "name",
-                    "description",
-                    "kind",
-                    "currency",
-                    "one_off_price",
-                    "setup_fee",
-                    "tax_rate_id",
-                    "support_tier",
-                    "active",
-                    "visible_in_portal",
-                    "stock",
-                )
-            },
-            group=product.group.name if product.group else None,
-            prices={price.cycle: price.amount for price in product.prices},
-            archived=product.is_archived,
-        )
+PRODUCT_KEYS = {
+    "name": (Product.name, Product.id),
+    "sku": (Product.sku,),
+    "created": (Product.id,),
+}
+TAX_RATE_KEYS = {
+    "country": (TaxRate.country, TaxRate.name, TaxRate.valid_from, TaxRate.id),
+    "name": (TaxRate.name, TaxRate.country, TaxRate.valid_from, TaxRate.id),
+    "valid_from": (TaxRate.valid_from, TaxRate.id),
+    "created": (TaxRate.id,),
+}
 
 
-class ProductQuery(ListQuery):
-    """Filters of the product list."""
+def _service_data(body: ProductIn) -> dict:
+    """The new product in the shape the service takes (the company currency by default)."""
+    data = body.model_dump()
+    if data["currency"] is None:
+        from cloudmanager.settings.services import get_setting
 
-    q: text(100) = Field("", description="Part of the name or SKU")
-    status: Literal["active", "archived", "all"] = "active"
-
-
-class TaxRateOut(ApiModel):
-    """A tax rate version: valid_to is the last day it applies (null: open-ended)."""
-
-    id: int
-    name: str
-    country: str
-    percent: Decimal
-    valid_from: date
-    valid_to: date | None
-    is_default: bool
-
-    @classmethod
-    def of(cls, rate) -> "TaxRateOut":
-        """Build from a TaxRate row."""
-        return cls.model_validate(rate)
-
-
-class TaxRateQuery(ListQuery):
-    """Filters of the tax rate list."""
-
-    country: str = Field("", pattern="^([A-Za-z]{2})?$", description="Two-letter country code")
+        data["currency"] = get_setting("locale.currency")
+    return data
 
 
 @operation(
@@ -100,12 +60,25 @@ class TaxRateQuery(ListQuery):
     response=ListResponse[ProductOut],
 )
 def list_products_api(query: ProductQuery):
-    """Products by name, one keyset page at a time."""
-    page, cursor = paged(
-        query,
-        lambda after: list_products(q=query.q, status=query.status, cursor=after, size=query.limit),
-    )
-    return listing(ProductOut, page, cursor)
+    """Products filtered by search text, status and group, by name unless `sort` says otherwise."""
+    stmt = filtered_products(q=query.q, group_id=query.group_id, status=query.status)
+    return listing(ProductOut, sorted_page(stmt, query, PRODUCT_KEYS))
+
+
+@operation(
+    "/products",
+    "POST",
+    scope="catalog:write",
+    tag="Catalog",
+    summary="Create a product",
+    body=ProductIn,
+    response=ProductOut,
+    status=201,
+)
+def create_product_api(body: ProductIn):
+    """A new product: one-off with `one_off_price`, or recurring with `prices` per cycle."""
+    product = create_product(_service_data(body), by=api_user())
+    return created(ProductOut.of(product), url_for("api_v1.get_product_api", product_id=product.id))
 
 
 @operation(
@@ -121,6 +94,23 @@ def get_product_api(product_id: int):
 
 
 @operation(
+    "/products/<int:product_id>",
+    "PATCH",
+    scope="catalog:write",
+    tag="Catalog",
+    summary="Change a product",
+    body=ProductPatch,
+    response=ProductOut,
+)
+def update_product_api(product_id: int, body: ProductPatch):
+    """Change the fields sent; an archived product is a 409 (restore it in the back office)."""
+    product = get_product(product_id)
+    update_product(product, {**product_data(product), **body.changes()}, by=api_user())
+    db.session.expire(product, ["group", "tax_rate"])  # the ids may have changed
+    return ProductOut.of(product)
+
+
+@operation(
     "/tax-rates",
     scope="catalog:read",
     tag="Catalog",
@@ -129,8 +119,8 @@ def get_product_api(product_id: int):
     response=ListResponse[TaxRateOut],
 )
 def list_tax_rates_api(query: TaxRateQuery):
-    """Tax rates by country, name and start date."""
-    page, cursor = paged(
-        query, lambda after: list_tax_rates(country=query.country, cursor=after, size=query.limit)
-    )
-    return listing(TaxRateOut, page, cursor)
+    """Tax rates, by country, name and start date unless `sort` says otherwise."""
+    stmt = select(TaxRate)
+    if query.country:
+        stmt = stmt.where(TaxRate.country == query.country.upper())
+    return listing(TaxRateOut, sorted_page(stmt, query, TAX_RATE_KEYS))

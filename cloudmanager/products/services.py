@@ -8,7 +8,7 @@ Other modules call `product_price`, `ensure_sellable`, `reserve_stock` and
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from cloudmanager.core.audit import audit, changed_fields
 from cloudmanager.core.errors import Conflict, NotFound, ValidationFailed
@@ -58,13 +58,18 @@ def get_product(product_id: int) -> Product:
     return product
 
 
+def product_data(product: Product) -> dict[str, Any]:
+    """The product's values in the shape `create_product`/`update_product` take."""
+    data: dict[str, Any] = {name: getattr(product, name) for name in PRODUCT_FIELDS}
+    data["prices"] = {price.cycle: price.amount for price in product.prices}
+    return data
+
+
 def product_snapshot(product: Product) -> dict[str, Any]:
     """The audited state of a product, prices included."""
-    state: dict[str, Any] = {name: getattr(product, name) for name in PRODUCT_FIELDS}
-    state["prices"] = {price.cycle: price.amount for price in product.prices}
     from cloudmanager.core.audit import json_safe
 
-    return json_safe(state)
+    return json_safe(product_data(product))
 
 
 def _clean_product(data: dict[str, Any], product: Product | None) -> dict[str, Any]:
@@ -258,15 +263,10 @@ def product_price(product: Product, cycle: str | None) -> Decimal:
     raise ValidationFailed({"cycle": f"{product.name} is not offered {cycle or 'one-off'}."})
 
 
-def list_products(
-    *,
-    q: str = "",
-    group_id: int | None = None,
-    status: str = "active",
-    cursor: str | None = None,
-    size: int = 25,
-) -> Page:
-    """One page of products by name, filtered by search text, group and status."""
+def filtered_products(
+    *, q: str = "", group_id: int | None = None, status: str = "active"
+) -> Select:
+    """The SELECT of products matching search text (name or SKU), group and status."""
     stmt = select(Product)
     if q:
         pattern = f"%{q.strip().lower()}%"
@@ -279,4 +279,17 @@ def list_products(
         stmt = stmt.where(Product.archived_at.is_(None))
     elif status == "archived":
         stmt = stmt.where(Product.archived_at.is_not(None))
+    return stmt
+
+
+def list_products(
+    *,
+    q: str = "",
+    group_id: int | None = None,
+    status: str = "active",
+    cursor: str | None = None,
+    size: int = 25,
+) -> Page:
+    """One page of products by name, filtered by search text, group and status."""
+    stmt = filtered_products(q=q, group_id=group_id, status=status)
     return keyset_page(stmt, [Product.name, Product.id], cursor=cursor, size=size)

@@ -1,23 +1,28 @@
 """Background jobs of the customers module: the CSV import.
 
 `run_import` first validates every row, committing progress every 500 rows
-(no customer written yet), then inserts all valid rows, their tags, contacts
-and audit entries in ONE transaction together with the final batch status.
+(no customer written yet), then inserts all valid rows, their tags, contacts,
+audit entries and `customer.created` webhook deliveries in ONE transaction
+together with the final batch status.
 A crash during the insert rolls it all back: nothing is half-imported.
 """
 
 import logging
+from types import SimpleNamespace
+from typing import Iterator
 
 from sqlalchemy import insert
 
 from cloudmanager.auth.models import AuditEntry
 from cloudmanager.core.audit import json_safe
 from cloudmanager.core.timeutil import utcnow
+from cloudmanager.customers.events import customer_data
 from cloudmanager.customers.imports import RowResult, batch_rows, error_report_csv, validate_rows
 from cloudmanager.customers.models import Contact, Customer, CustomerTag, ImportBatch
 from cloudmanager.customers.services import reserve_numbers
 from cloudmanager.infra.storage import delete_stored
 from cloudmanager.extensions import db
+from cloudmanager.webhooks.services import emit_events
 
 log = logging.getLogger(__name__)
 INSERT_CHUNK = 1000
@@ -77,7 +82,11 @@ def _customer_row(result: RowResult, number: str, now) -> dict:
 
 
 def insert_customers(valid: list[RowResult], *, actor_id: int | None, batch_id: int) -> None:
-    """Bulk-insert customers with their tags, primary contacts and audit entries."""
+    """Bulk-insert customers with their tags, primary contacts, audit entries and events.
+
+    Each customer emits `customer.created` with the payload the customer service
+    sends; the deliveries are written per chunk, and only for subscribed webhooks.
+    """
     if not valid:
         return
     now = utcnow()
@@ -91,9 +100,8 @@ def insert_customers(valid: list[RowResult], *, actor_id: int | None, batch_id: 
     for start in range(0, len(valid), INSERT_CHUNK):
         chunk = valid[start : start + INSERT_CHUNK]
         rows = [_customer_row(r, numbers[start + i], now) for i, r in enumerate(chunk)]
-        ids = db.session.execute(
-            insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows
-        ).scalars()
+        new_ids = insert(Customer).returning(Customer.id, sort_by_parameter_order=True)
+        ids = db.session.scalars(new_ids, rows).all()
         tags, contacts, audits = [], [], []
         for customer_id, result, row in zip(ids, chunk, rows):
             tags += [{"customer_id": customer_id, "tag": tag} for tag in result.values["tags"]]
@@ -119,3 +127,10 @@ def insert_customers(valid: list[RowResult], *, actor_id: int | None, batch_id: 
         if contacts:
             db.session.execute(insert(Contact), contacts)
         db.session.execute(insert(AuditEntry), audits)
+        emit_events("customer.created", _created_events(ids, rows))
+
+
+def _created_events(ids: list[int], rows: list[dict]) -> Iterator[dict]:
+    """The `customer.created` data of inserted rows, made only if a webhook reads them."""
+    for customer_id, row in zip(ids, rows):
+        yield {"customer": customer_data(SimpleNamespace(id=customer_id, **row))}

@@ -4,11 +4,11 @@ import ipaddress
 import secrets
 import socket
 import uuid
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import ValidationFailed
@@ -95,26 +95,48 @@ def emit_event(event: str, data: dict[str, Any], *, event_id: str | None = None)
     Call inside the transaction that made the change: the delivery rows commit
     with it and the jobs start only after that commit.
     """
-    if event not in EVENTS:
-        raise ValueError(f"unknown webhook event {event!r}")
-    event_id = event_id or uuid.uuid4().hex
-    payload = {
-        "id": event_id,
+    return _queue(event, [_payload(event, data, event_id)])
+
+
+def emit_events(event: str, items: Iterable[dict[str, Any]]) -> int:
+    """Queue `event` once per item of `items` (one event each), as `emit_event` does.
+
+    For bulk changes (a CSV import): one query finds the subscribed webhooks and
+    one INSERT writes a delivery row per webhook and item; when no webhook
+    subscribes, `items` is not even read. Returns how many deliveries were queued.
+    """
+    return _queue(event, (_payload(event, data) for data in items))
+
+
+def _payload(event: str, data: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    return {
+        "id": event_id or uuid.uuid4().hex,
         "event": event,
         "created_at": utcnow().isoformat() + "Z",
         "data": data,
     }
-    hooks = db.session.scalars(select(Webhook).where(Webhook.active.is_(True))).all()
-    count = 0
-    for webhook in hooks:
-        if event not in webhook.events:
-            continue
-        delivery = WebhookDelivery(webhook=webhook, event_id=event_id, event=event, payload=payload)
-        db.session.add(delivery)
-        db.session.flush()
-        enqueue(DELIVER_JOB, delivery.id, queue="low")
-        count += 1
-    return count
+
+
+def _queue(event: str, payloads: Iterable[dict[str, Any]]) -> int:
+    """Write a delivery row per subscribed webhook and payload; each is sent after the commit."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    active = db.session.scalars(select(Webhook).where(Webhook.active.is_(True)))
+    hooks = [webhook.id for webhook in active if event in webhook.events]
+    if not hooks:
+        return 0
+    rows = [
+        {"webhook_id": hook, "event_id": payload["id"], "event": event, "payload": payload}
+        for payload in payloads
+        for hook in hooks
+    ]
+    if not rows:
+        return 0
+    stmt = insert(WebhookDelivery).returning(WebhookDelivery.id)
+    ids = db.session.scalars(stmt, rows).all()
+    for delivery_id in ids:
+        enqueue(DELIVER_JOB, delivery_id, queue="low")
+    return len(ids)
 
 
 def redeliver(delivery: WebhookDelivery, *, by: Any) -> None:

@@ -10,6 +10,7 @@ from cloudmanager.api.listing import sort_param, sort_type
 from cloudmanager.api.schemas import MAX_ID, ApiModel, BodyModel, Id, ListQuery, UnitPrice, text
 from cloudmanager.products.currencies import ISO_4217
 from cloudmanager.products.models import BILLING_CYCLES, SUPPORT_TIERS
+from cloudmanager.products.validation import SKU_PATTERN
 
 Cycle = Literal[tuple(BILLING_CYCLES)]
 Currency = Literal[tuple(sorted(ISO_4217))]
@@ -18,7 +19,7 @@ SupportTier = Literal[tuple(SUPPORT_TIERS)]
 Sku = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        pattern=SKU_PATTERN.pattern,
         description="Unique; letters, digits, dots, dashes, underscores",
         examples=["CS-M"],
     ),

@@ -108,9 +108,12 @@ def handle_domain_error(error: DomainError) -> BaseResponse:
         extra["errors"] = [
             {"field": name, "message": message} for name, message in error.errors.items()
         ]
-    title = {404: "Not Found", 403: "Forbidden", 409: "Conflict"}.get(
-        error.status_code, "Bad Request"
-    )
+    title = {
+        404: "Not Found",
+        403: "Forbidden",
+        409: "Conflict",
+        422: "Unprocessable Content",
+    }.get(error.status_code, "Bad Request")
     return error_response(error.status_code, title, error.message, **extra)
 
 

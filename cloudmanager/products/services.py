@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from cloudmanager.core.audit import audit, changed_fields
 from cloudmanager.core.errors import Conflict, NotFound, ValidationFailed
@@ -170,13 +171,23 @@ def _apply(product: Product, clean: dict[str, Any]) -> None:
             )
 
 
+def _flush_product() -> None:
+    """Flush; a SKU taken by a concurrent request since the check is a field error."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if "sku" not in str(exc.orig).lower():
+            raise
+        raise ValidationFailed({"sku": "Another product already uses this SKU."}) from exc
+
+
 def create_product(data: dict[str, Any], *, by: Any = None) -> Product:
     """Add a product to the catalog (audited)."""
     clean = _clean_product(data, None)
     product = Product()
     _apply(product, clean)
     db.session.add(product)
-    db.session.flush()
+    _flush_product()
     audit(
         "product.created",
         product,
@@ -193,7 +204,7 @@ def update_product(product: Product, data: dict[str, Any], *, by: Any = None) ->
         raise Conflict("Archived products cannot be edited; restore it first.")
     before = product_snapshot(product)
     _apply(product, _clean_product(data, product))
-    db.session.flush()
+    _flush_product()
     changes = changed_fields(before, product_snapshot(product))
     if changes:
         audit(

@@ -90,6 +90,7 @@ def new():
         try:
             product = create_product(form.data_for_service(), by=current_user)
         except ValidationFailed as exc:
+            db.session.rollback()  # a failed flush (a SKU taken meanwhile) leaves nothing usable
             apply_errors(form, exc)
         else:
             db.session.commit()

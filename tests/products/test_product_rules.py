@@ -86,6 +86,19 @@ def test_sku_is_unique_ignoring_case(db, make_product, product_data):
     assert errors_of(product_data(sku="cs-m"))["sku"] == "Another product already uses this SKU."
 
 
+def test_a_sku_taken_by_a_concurrent_request_is_a_field_error(
+    db, make_product, product_data, monkeypatch
+):
+    make_product(sku="CS-M")
+    scalar = db.session.scalar
+
+    def check_missed_it(stmt, *args, **kwargs):  # the other request committed after our check
+        return None if "lower(products.sku)" in str(stmt) else scalar(stmt, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", check_missed_it)
+    assert errors_of(product_data(sku="CS-M"))["sku"] == "Another product already uses this SKU."
+
+
 def test_sku_with_spaces_is_refused(product_data):
     assert "sku" in errors_of(product_data(sku="CS M"))
 

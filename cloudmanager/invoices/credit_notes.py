@@ -30,7 +30,7 @@ from cloudmanager.invoices.breakdown import TaxBreakdown, store_breakdown
 from cloudmanager.invoices.calculation import AmountError, Totals, parse_quantity
 from cloudmanager.invoices.credit_parts import closed_rates, note_totals, part_net, shown_discount
 from cloudmanager.invoices.events import emit_if_paid
-from cloudmanager.invoices.issuing import lock_invoice
+from cloudmanager.invoices.issuing import lock_invoice, new_revision
 from cloudmanager.invoices.models import (
     ISSUED,
     CreditEntry,
@@ -246,6 +246,8 @@ def _issue(invoice, lines, reason: str, settle: str, *, done, by: Any, on):
     db.session.add(note)
     balance_before = invoice.balance
     invoice.credited_total += applied
+    if applied > 0:
+        new_revision(invoice)  # the PDF now shows what was credited and what is left
     db.session.flush()
     store_breakdown(lines, totals, invoice=invoice, credit_note=note, on=on)
     if note.to_customer_credit > 0:

@@ -153,7 +153,6 @@ def void_invoice(invoice: Invoice, reason: str, *, by: Any) -> Invoice:
     invoice.state = VOID
     invoice.void_reason = reason[:2000]
     invoice.voided_at = utcnow()
-    invoice.revision += 1
     audit(
         "invoice.voided",
         invoice,
@@ -163,5 +162,16 @@ def void_invoice(invoice: Invoice, reason: str, *, by: Any) -> Invoice:
         actor=by,
     )
     emit("invoice.voided", invoice, reason=invoice.void_reason)
-    enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)
+    new_revision(invoice)
     return invoice
+
+
+def new_revision(invoice: Invoice) -> None:
+    """What the PDF prints changed (void stamp, payments, credit notes): render a new revision.
+
+    The job renders it once in the background; until then the stored earlier
+    revision is what a download gets. Reminders attach the current one, so a
+    partly paid invoice's reminder asks for the balance due, not the gross.
+    """
+    invoice.revision += 1
+    enqueue("cloudmanager.invoices.jobs.render_invoice_pdf", invoice.id, invoice.revision)

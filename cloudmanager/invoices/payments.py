@@ -21,7 +21,7 @@ from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
 from cloudmanager.invoices.calculation import AmountError, parse_money
 from cloudmanager.invoices.events import emit, emit_if_paid
-from cloudmanager.invoices.issuing import lock_invoice
+from cloudmanager.invoices.issuing import lock_invoice, new_revision
 from cloudmanager.invoices.models import ISSUED, PAYMENT_METHODS, CreditEntry, Invoice, Payment
 from cloudmanager.invoices.status import today
 
@@ -129,6 +129,8 @@ def record_payment(invoice: Invoice, data: dict[str, Any], *, by: Any) -> Paymen
         raise Conflict("This payment is already recorded.", field="reference") from exc
     balance_before = invoice.balance
     invoice.paid_total += applied
+    if applied > 0:
+        new_revision(invoice)  # the PDF now asks for the balance due
     _ledger_entries(invoice, payment, amount - applied)
     if applied > 0 and invoice.balance <= 0:
         for hook in PAID_HOOKS:

@@ -36,6 +36,9 @@ def get_invoice(invoice_id: int) -> Invoice:
     return db.get_or_404(Invoice, invoice_id)
 
 
+PDF_POLLS = 30  # the page asks every 2 s for a minute whether the new PDF is there
+
+
 @bp.get("/")
 def index():
     """Invoices with filters and keyset pages; the sums of the filtered set load after."""
@@ -89,16 +92,13 @@ def detail(invoice_id: int):
     emails = db.session.scalars(
         select(InvoiceEmail).where(InvoiceEmail.invoice_id == invoice.id).order_by(InvoiceEmail.id)
     ).all()
-    pdf = db.session.scalar(
-        select(InvoiceDocument).where(
-            InvoiceDocument.kind == "invoice",
-            InvoiceDocument.object_id == invoice.id,
-            InvoiceDocument.revision == invoice.revision,
-        )
-    )
+    pdf = latest_invoice_pdf(invoice)
+    poll = request.args.get("poll", "0")
     return render_page(
         "invoices/detail.html",
         invoice=invoice,
+        pdf_current=pdf is not None and pdf.revision == invoice.revision,
+        pdf_poll=int(poll) + 1 if poll.isdigit() and int(poll) < PDF_POLLS else None,
         totals=stored_totals(invoice),
         emails=emails,
         pdf=pdf,
@@ -125,10 +125,24 @@ def _send_document(kind: str, object_id: int, revision: int, name: str):
 @bp.get("/<int:invoice_id>/pdf")
 def pdf(invoice_id: int):
     """Download the PDF of the invoice's current revision."""
+    from cloudmanager.infra.storage import send_stored
+
     invoice = get_invoice(invoice_id)
-    if invoice.is_draft:
-        abort(404)
-    return _send_document("invoice", invoice.id, invoice.revision, f"{invoice.number}.pdf")
+    document = None if invoice.is_draft else latest_invoice_pdf(invoice)
+    if document is None:
+        abort(404, "The PDF is still being rendered; try again in a moment.")
+    return send_stored(document.file_key, f"{invoice.number}.pdf", "application/pdf")
+
+
+def latest_invoice_pdf(invoice: Invoice) -> InvoiceDocument | None:
+    """The newest stored PDF of the invoice: its current revision, or while that renders
+    (after a payment, a credit note or a void) the one before."""
+    return db.session.scalar(
+        select(InvoiceDocument)
+        .where(InvoiceDocument.kind == "invoice", InvoiceDocument.object_id == invoice.id)
+        .order_by(InvoiceDocument.revision.desc())
+        .limit(1)
+    )
 
 
 @bp.get("/credit-notes/<int:note_id>/pdf")

@@ -74,3 +74,45 @@ def test_a_reminder_step_appears_on_the_invoice_timeline(
     assert invoice.customer.email in reminders[0] and "sent" in reminders[0]
     audited = f"Reminder (after-7) for {invoice.number} sent to {invoice.customer.email} by system"
     assert any(item.endswith(audited) for item in items)
+
+
+def test_a_partly_paid_invoices_reminder_attaches_a_pdf_asking_for_the_balance(
+    db, client, login_as, make_issued, admin, smtp_server
+):
+    from cloudmanager.invoices.models import InvoiceDocument
+    from cloudmanager.invoices.payments import record_payment
+
+    invoice = make_issued(on=date.today() - timedelta(days=14 + 8))  # 119.00, due 8 days ago
+    assert invoice.revision == 1
+    record_payment(invoice, {"amount": "50.00", "method": "cash"}, by=admin)
+    db.session.commit()
+    assert invoice.revision == 2  # a payment changes what the PDF asks for
+    smtp_server.messages.clear()
+    assert send_due_reminders() == 1
+    (attachment,) = list(smtp_server.messages[0].message.iter_attachments())
+    text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
+    assert "Please transfer the balance due of 69.00 EUR" in text
+    revisions = db.session.scalars(
+        select(InvoiceDocument.revision).where(InvoiceDocument.object_id == invoice.id)
+    ).all()
+    assert sorted(revisions) == [1, 2]
+
+
+def test_the_page_offers_the_previous_pdf_while_the_new_one_renders(
+    db, client, login_as, make_issued, admin
+):
+    from cloudmanager.infra.queue import jobs_dropped
+    from cloudmanager.invoices.payments import record_payment
+
+    invoice = make_issued()
+    with jobs_dropped():  # the new revision's render job has not run yet
+        record_payment(invoice, {"amount": "50.00", "method": "cash"}, by=admin)
+    db.session.commit()
+    login_as("accountant")
+    page = client.get(f"/invoices/{invoice.id}").get_data(as_text=True)
+    assert 'id="download-pdf"' in page and "is being rendered; this is the one before" in page
+    assert f"/invoices/{invoice.id}?poll=1" in page  # the button asks again in a moment
+    response = client.get(f"/invoices/{invoice.id}/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    last = client.get(f"/invoices/{invoice.id}?poll=30").get_data(as_text=True)
+    assert "?poll=31" not in last  # and stops asking after a minute

@@ -11,6 +11,7 @@ from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.invoices import bp
 from cloudmanager.invoices.documents import stored_totals
+from cloudmanager.invoices.jobs import stored_document
 from cloudmanager.invoices.models import (
     STATUS_BADGES,
     STATUS_LABELS,
@@ -34,9 +35,6 @@ def invoice_helpers() -> dict:
 def get_invoice(invoice_id: int) -> Invoice:
     """The invoice or a 404."""
     return db.get_or_404(Invoice, invoice_id)
-
-
-PDF_POLLS = 30  # the page asks every 2 s for a minute whether the new PDF is there
 
 
 @bp.get("/")
@@ -85,6 +83,9 @@ def timeline(invoice: Invoice) -> list[AuditEntry]:
     ).all()
 
 
+PDF_POLLS = 30  # the page asks every 2 s for a minute whether the new PDF is there
+
+
 @bp.get("/<int:invoice_id>")
 def detail(invoice_id: int):
     """One invoice: lines, totals, payments, credit notes, emails and timeline."""
@@ -107,31 +108,24 @@ def detail(invoice_id: int):
     )
 
 
-def _send_document(kind: str, object_id: int, revision: int, name: str):
+def _send_pdf(document: InvoiceDocument | None, name: str, missing: str):
+    """The stored PDF as a download named `name`, or a 404 saying `missing`."""
     from cloudmanager.infra.storage import send_stored
 
-    document = db.session.scalar(
-        select(InvoiceDocument).where(
-            InvoiceDocument.kind == kind,
-            InvoiceDocument.object_id == object_id,
-            InvoiceDocument.revision == revision,
-        )
-    )
     if document is None:
-        abort(404, "The PDF is still being rendered; try again in a moment.")
+        abort(404, missing)
     return send_stored(document.file_key, name, "application/pdf")
+
+
+RENDERING = "The PDF is still being rendered; try again in a moment."
 
 
 @bp.get("/<int:invoice_id>/pdf")
 def pdf(invoice_id: int):
     """Download the PDF of the invoice's current revision."""
-    from cloudmanager.infra.storage import send_stored
-
     invoice = get_invoice(invoice_id)
     document = None if invoice.is_draft else latest_invoice_pdf(invoice)
-    if document is None:
-        abort(404, "The PDF is still being rendered; try again in a moment.")
-    return send_stored(document.file_key, f"{invoice.number}.pdf", "application/pdf")
+    return _send_pdf(document, f"{invoice.number}.pdf", RENDERING)
 
 
 def latest_invoice_pdf(invoice: Invoice) -> InvoiceDocument | None:
@@ -149,7 +143,7 @@ def latest_invoice_pdf(invoice: Invoice) -> InvoiceDocument | None:
 def credit_note_pdf(note_id: int):
     """Download a credit note's PDF."""
     note = db.get_or_404(CreditNote, note_id)
-    return _send_document("credit_note", note.id, 1, f"{note.number}.pdf")
+    return _send_pdf(stored_document("credit_note", note.id, 1), f"{note.number}.pdf", RENDERING)
 
 
 def customer_tab(customer) -> str:
@@ -192,13 +186,8 @@ def current_statement(customer_id: int) -> InvoiceDocument | None:
     """The stored PDF of the customer's statement as it stands now, if rendered."""
     from cloudmanager.invoices.statements import statement_entries, statement_revision
 
-    revision = statement_revision(statement_entries(customer_id))
-    return db.session.scalar(
-        select(InvoiceDocument).where(
-            InvoiceDocument.kind == "statement",
-            InvoiceDocument.object_id == customer_id,
-            InvoiceDocument.revision == revision,
-        )
+    return stored_document(
+        "statement", customer_id, statement_revision(statement_entries(customer_id))
     )
 
 
@@ -206,10 +195,10 @@ def current_statement(customer_id: int) -> InvoiceDocument | None:
 def statement_pdf(customer_id: int):
     """Download the customer's current account statement."""
     from cloudmanager.customers.models import Customer
-    from cloudmanager.infra.storage import send_stored
 
     customer = db.get_or_404(Customer, customer_id)
-    document = current_statement(customer.id)
-    if document is None:
-        abort(404, "Prepare the statement first; it is rendered in the background.")
-    return send_stored(document.file_key, f"statement-{customer.number}.pdf", "application/pdf")
+    return _send_pdf(
+        current_statement(customer.id),
+        f"statement-{customer.number}.pdf",
+        "Prepare the statement first; it is rendered in the background.",
+    )

@@ -5,8 +5,6 @@ price and reference rules, and the audit log, hold here too.
 """
 
 from flask import url_for
-from sqlalchemy import select
-
 from cloudmanager.api.listing import listing, sorted_page
 from cloudmanager.api.registry import api_user, created, operation
 from cloudmanager.api.schemas import ListResponse
@@ -27,6 +25,7 @@ from cloudmanager.products.services import (
     product_data,
     update_product,
 )
+from cloudmanager.products.taxes import filtered_tax_rates
 
 PRODUCT_KEYS = {
     "name": (Product.name, Product.id),
@@ -120,7 +119,5 @@ def update_product_api(product_id: int, body: ProductPatch):
 )
 def list_tax_rates_api(query: TaxRateQuery):
     """Tax rates, by country, name and start date unless `sort` says otherwise."""
-    stmt = select(TaxRate)
-    if query.country:
-        stmt = stmt.where(TaxRate.country == query.country.upper())
+    stmt = filtered_tax_rates(country=query.country)
     return listing(TaxRateOut, sorted_page(stmt, query, TAX_RATE_KEYS))

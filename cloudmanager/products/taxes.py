@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from cloudmanager.core.audit import audit, snapshot
 from cloudmanager.core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -236,13 +236,18 @@ def delete_tax_rate(rate: TaxRate, *, by: Any = None) -> None:
     db.session.delete(rate)
 
 
-def list_tax_rates(*, country: str = "", cursor: str | None = None, size: int = 50) -> Page:
-    """One page of tax rates by country, name and start date."""
+def filtered_tax_rates(*, country: str = "") -> Select:
+    """SELECT tax rates, of one country when `country` is given (unordered, unpaged)."""
     stmt = select(TaxRate)
     if country:
         stmt = stmt.where(TaxRate.country == country.strip().upper())
+    return stmt
+
+
+def list_tax_rates(*, country: str = "", cursor: str | None = None, size: int = 50) -> Page:
+    """One page of tax rates by country, name and start date."""
     return keyset_page(
-        stmt,
+        filtered_tax_rates(country=country),
         [TaxRate.country, TaxRate.name, TaxRate.valid_from, TaxRate.id],
         cursor=cursor,
         size=size,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Sequence, TypeVar
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from cloudmanager.core.database import read_rows
@@ -105,14 +105,53 @@ def keyset_page(
     if after is not None:
         row_keys = tuple_(*keys)
         stmt = stmt.where(row_keys < tuple_(*after) if descending else row_keys > tuple_(*after))
-    order = [key.desc() for key in keys] if descending else list(keys)
-    stmt = stmt.order_by(*order).limit(size + 1)
+    stmt = stmt.order_by(*keyset_order(keys, descending)).limit(size + 1)
     rows = list(db.session.execute(stmt).scalars()) if scalars else read_rows(stmt)
+    return page_of_rows(rows, keys, size)
+
+
+def keyset_order(keys: Sequence[InstrumentedAttribute], descending: bool = False) -> list[Any]:
+    """The ORDER BY of a keyset page."""
+    return [key.desc() for key in keys] if descending else list(keys)
+
+
+def keyset_after(
+    keys: Sequence[InstrumentedAttribute], descending: bool = False
+) -> ColumnElement[bool]:
+    """`(keys) > (:after_0, …)` with bound parameters, for a statement built once.
+
+    Pair it with `cursor_params`; a statement built per request spends more on
+    building (and keying its compiled form) than SQLite spends running it.
+    """
+    row_keys = tuple_(*keys)
+    bound = tuple_(*(bindparam(f"after_{i}", type_=key.type) for i, key in enumerate(keys)))
+    return row_keys < bound if descending else row_keys > bound
+
+
+def cursor_params(
+    cursor: str | None, keys: Sequence[InstrumentedAttribute]
+) -> dict[str, Any] | None:
+    """The `keyset_after` parameters of a cursor; None for page one.
+
+    A cursor whose values do not have the keys' types (edited by hand) means
+    page one too, rather than a type error from the database.
+    """
+    after = decode_cursor(cursor, len(keys))
+    if after is None:
+        return None
+    for key, value in zip(keys, after):
+        expected = key.type.python_type
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            return None
+    return {f"after_{i}": value for i, value in enumerate(after)}
+
+
+def page_of_rows(rows: Sequence[Any], keys: Sequence[InstrumentedAttribute], size: int) -> Page:
+    """A page of `rows` read with LIMIT size + 1: the extra row means a next page."""
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
-        last = rows[-1]
-        next_cursor = encode_cursor([_key_value(last, key) for key in keys])
+        next_cursor = encode_cursor([_key_value(rows[-1], key) for key in keys])
     return Page(items=rows, next_cursor=next_cursor, size=size)
 
 

@@ -7,17 +7,23 @@ serves `ILIKE '%term%'`; on SQLite an FTS5 trigram table does the same job.
 
 import csv
 import io
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
-from sqlalchemy import Select, bindparam, column, select, table
+from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal, select, table
 from sqlalchemy.orm import selectinload
 
-from cloudmanager.core.countries import country_name
 from cloudmanager.core.database import read_rows
-from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page
+from cloudmanager.core.pagination import (
+    Page,
+    clamp_page_size,
+    cursor_params,
+    keyset_after,
+    keyset_order,
+    keyset_page,
+    page_of_rows,
+)
 from cloudmanager.customers.models import STATUSES, Customer, CustomerTag
 from cloudmanager.extensions import db
 
@@ -27,7 +33,7 @@ SORTS = {
     "country": (Customer.country, Customer.id),
     "created": (Customer.id,),
 }
-# What the list page shows, read as plain rows: a 50-row page stays cheap.
+# What the list page shows (and `tags`), read as plain rows: a 50-row page stays cheap.
 LIST_COLUMNS = (
     Customer.id,
     Customer.number,
@@ -97,83 +103,114 @@ def escape_like(term: str) -> str:
 
 
 SQLITE_FTS = table("customers_fts", column("rowid"), column("search_text"))
+# Tags never hold whitespace (`normalize_tags`), so a unit separator can join them.
+TAG_SEPARATOR = "\x1f"
 
 
-def search_condition(term: str):
-    """`search_text` contains `term`, in the form each database can index.
+class FilterShape(NamedTuple):
+    """Which filters a request uses (not their values): one SQL statement per shape."""
+
+    search: str  # "", "ilike" (PostgreSQL), "fts" or "like" (SQLite)
+    status: bool
+    country: bool
+    tag: bool
+
+
+def search_mode(term: str) -> str:
+    """How `search_text` is searched for `term`, in the form each database can index.
 
     PostgreSQL: ILIKE served by the pg_trgm GIN index. SQLite: LIKE on the FTS5
     trigram table, which uses its index only without an ESCAPE clause, so terms
     with LIKE wildcards or under 3 characters take the plain (scanning) LIKE.
     """
-    pattern = f"%{escape_like(term)}%"
     if db.engine.dialect.name == "postgresql":
-        return Customer.search_text.ilike(pattern, escape="\\")
+        return "ilike"
     if len(term) >= 3 and not any(char in term for char in "%_\\"):
-        matching = select(SQLITE_FTS.c.rowid).where(SQLITE_FTS.c.search_text.like(f"%{term}%"))
-        return Customer.id.in_(matching)
+        return "fts"
+    return "like"
+
+
+def _search_condition(mode: str) -> ColumnElement[bool]:
+    pattern = bindparam("q_pattern")
+    if mode == "ilike":
+        return Customer.search_text.ilike(pattern, escape="\\")
+    if mode == "fts":
+        return Customer.id.in_(
+            select(SQLITE_FTS.c.rowid).where(SQLITE_FTS.c.search_text.like(pattern))
+        )
     return Customer.search_text.like(pattern, escape="\\")
+
+
+def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    mode = ""
+    if filters.q:
+        term = filters.q.lower()
+        mode = search_mode(term)
+        params["q_pattern"] = f"%{term}%" if mode == "fts" else f"%{escape_like(term)}%"
+    for name in ("status", "country", "tag"):
+        if getattr(filters, name):
+            params[name] = getattr(filters, name)
+    shape = FilterShape(mode, bool(filters.status), bool(filters.country), bool(filters.tag))
+    return shape, params
+
+
+def _conditions(shape: FilterShape) -> list[ColumnElement[bool]]:
+    conditions = []
+    if shape.search:
+        conditions.append(_search_condition(shape.search))
+    if shape.status:
+        conditions.append(Customer.status == bindparam("status"))
+    if shape.country:
+        conditions.append(Customer.country == bindparam("country"))
+    if shape.tag:
+        tagged = select(CustomerTag.customer_id).where(CustomerTag.tag == bindparam("tag"))
+        conditions.append(Customer.id.in_(tagged))
+    return conditions
 
 
 def filtered_customers(filters: CustomerFilters, *columns: Any) -> Select:
     """SELECT customers (or just `columns`) matching `filters`, unordered and unpaged."""
+    shape, params = _shape_and_params(filters)
     stmt = select(*columns) if columns else select(Customer)
-    if filters.q:
-        stmt = stmt.where(search_condition(filters.q.lower()))
-    if filters.status:
-        stmt = stmt.where(Customer.status == filters.status)
-    if filters.country:
-        stmt = stmt.where(Customer.country == filters.country)
-    if filters.tag:
-        tagged = select(CustomerTag.customer_id).where(CustomerTag.tag == filters.tag)
-        stmt = stmt.where(Customer.id.in_(tagged))
-    return stmt
+    return stmt.where(*_conditions(shape)).params(params)
 
 
-# Built once: a statement built per request coerces each of its 50 ids anew.
-TAGS_OF_CUSTOMERS = (
-    select(CustomerTag.customer_id, CustomerTag.tag)
-    .where(CustomerTag.customer_id.in_(bindparam("ids", expanding=True)))
-    .order_by(CustomerTag.tag)
-)
+def _tags_column(dialect: str) -> Any:
+    """A customer's tags joined by TAG_SEPARATOR: the list reads tags in its one query."""
+    separator = literal(TAG_SEPARATOR)
+    joined = (
+        func.string_agg(CustomerTag.tag, separator)
+        if dialect == "postgresql"
+        else func.group_concat(CustomerTag.tag, separator)
+    )
+    return select(joined).where(CustomerTag.customer_id == Customer.id).scalar_subquery()
 
 
-class ListedCustomer(NamedTuple):
-    """A row of the list page: plain columns and tags, no ORM object to build."""
-
-    id: int
-    number: str
-    kind: str
-    name: str
-    email: str
-    vat_id: str
-    country: str
-    status: str
-    created_at: datetime
-    tags: list[str]
-
-    @property
-    def country_name(self) -> str:
-        """The country's name, for the cell's title."""
-        return country_name(self.country)
+@lru_cache(maxsize=256)
+def _list_statement(
+    dialect: str, shape: FilterShape, sort: str, descending: bool, paged: bool
+) -> Select:
+    """The list's SELECT for one filter shape, built once: values are bound per request."""
+    keys = SORTS[sort]
+    stmt = select(*LIST_COLUMNS, _tags_column(dialect).label("tags")).where(*_conditions(shape))
+    if paged:
+        stmt = stmt.where(keyset_after(keys, descending))
+    return stmt.order_by(*keyset_order(keys, descending)).limit(bindparam("limit"))
 
 
 def customer_page(filters: CustomerFilters) -> Page:
-    """One keyset page of the filtered list with tags (always exactly 2 queries)."""
-    page = keyset_page(
-        filtered_customers(filters, *LIST_COLUMNS),
-        SORTS[filters.sort],
-        cursor=filters.cursor,
-        size=filters.size,
-        descending=filters.dir == "desc",
-        scalars=False,
-    )
-    tags: dict[int, list[str]] = defaultdict(list)
-    ids = [row.id for row in page.items]
-    for customer_id, tag in read_rows(TAGS_OF_CUSTOMERS, {"ids": ids}):
-        tags[customer_id].append(tag)
-    page.items = [ListedCustomer(*row, tags=tags.get(row.id, [])) for row in page.items]
-    return page
+    """One keyset page of the filtered list, tags included, in one query.
+
+    Its items are rows of LIST_COLUMNS plus `tags` (TAG_SEPARATOR-joined, or None).
+    """
+    keys = SORTS[filters.sort]
+    shape, params = _shape_and_params(filters)
+    after = cursor_params(filters.cursor, keys)
+    descending = filters.dir == "desc"
+    stmt = _list_statement(db.engine.dialect.name, shape, filters.sort, descending, bool(after))
+    rows = read_rows(stmt, {**params, **(after or {}), "limit": filters.size + 1})
+    return page_of_rows(rows, keys, filters.size)
 
 
 KNOWN_TAGS = select(CustomerTag.tag).distinct().order_by(CustomerTag.tag).limit(bindparam("limit"))

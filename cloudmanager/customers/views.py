@@ -20,6 +20,7 @@ from cloudmanager.customers.forms import (
     apply_errors,
     form_values,
 )
+from cloudmanager.customers.list_rows import customer_rows
 from cloudmanager.customers.models import STATUSES, Customer
 from cloudmanager.customers.search import CustomerFilters, customer_page, export_csv, known_tags
 from cloudmanager.customers.tabs import CUSTOMER_TABS, find_tab
@@ -29,8 +30,8 @@ from cloudmanager.extensions import db
 
 @bp.context_processor
 def permission_helpers() -> dict:
-    """`can(user, permission)` in the customer templates."""
-    return {"can": can}
+    """`can(user, permission)` and the list's row builder in the customer templates."""
+    return {"can": can, "customer_rows": customer_rows}
 
 
 def get_customer(customer_id: int) -> Customer:

@@ -1,8 +1,12 @@
 """The customer list: search (including contacts), filters, sorting, keyset pages, query count."""
 
+import re
+
 import pytest
 
+from cloudmanager.core.pagination import encode_cursor
 from cloudmanager.customers.contacts import add_contact
+from cloudmanager.customers.models import CustomerTag
 from cloudmanager.customers.search import CustomerFilters, customer_page
 
 
@@ -142,3 +146,31 @@ def test_search_index_follows_renames_and_deletes(db, users, make_customer):
 def test_short_terms_and_wildcards_take_the_plain_like(three, term):
     expected = {"ac": ["Acme Hosting"], "o_s": [], "a%c": []}[term]
     assert names(q=term) == expected
+
+
+def test_list_rows_show_sorted_tags_escaped_values_and_the_country_name(
+    db, client, login_as, make_customer
+):
+    login_as("agent")
+    customer = make_customer(name="<b>Bold</b> & Co", country="CI", vat_id="", tags="zeta, alpha")
+    customer.tag_rows.append(CustomerTag(tag="with,comma"))  # a tag may hold a comma (API lists)
+    db.session.commit()
+    html = client.get("/customers/").get_data(as_text=True)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in html and "<b>Bold</b>" not in html
+    badges = re.findall(r'<span class="badge text-bg-light border me-1">([^<]*)</span>', html)
+    assert badges == ["alpha", "with,comma", "zeta"]
+    assert '<span title="Côte d&#x27;Ivoire">CI</span>' in html
+    assert f'href="/customers/{customer.id}" class="fw-semibold"' in html
+
+
+@pytest.mark.parametrize("values", [["Acme", "not-an-id"], [1, 2], ["Acme", True]])
+def test_a_cursor_with_values_of_the_wrong_type_means_page_one(three, values):
+    cursor = encode_cursor(values)
+    page = customer_page(CustomerFilters.from_args({"size": 2, "cursor": cursor}))
+    assert [c.name for c in page.items] == ["Acme Hosting", "Bolt Networks"]
+
+
+def test_a_hand_edited_cursor_is_page_one_on_the_list_page(three, client, login_as):
+    login_as("agent")
+    response = client.get("/customers/", query_string={"cursor": encode_cursor(["x", "1 OR 1"])})
+    assert response.status_code == 200 and b"Acme Hosting" in response.data

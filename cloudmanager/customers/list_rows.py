@@ -1,0 +1,52 @@
+"""The customer list's table rows, built in Python rather than in Jinja.
+
+The list is the page staff open most. Through Jinja its 50 rows cost more than
+the query behind them (every cell is an attribute lookup, a filter call and an
+escape, each yielded through the layout's blocks); here a row is one f-string
+with its values escaped. The cells follow the header in `customers/_results.html`.
+"""
+
+from typing import Any, Iterable
+
+from html import escape
+
+from markupsafe import Markup
+
+from cloudmanager.core.countries import COUNTRIES
+from cloudmanager.core.templating import format_date
+from cloudmanager.customers.search import TAG_SEPARATOR
+
+KIND_LABELS = {"company": "Company"}
+STATUS_BADGES = {"active": '<span class="badge text-bg-success">Active</span>'}
+INACTIVE_BADGE = '<span class="badge text-bg-secondary">Inactive</span>'
+# The country cell of every known code, with its name as the title.
+COUNTRY_CELLS = {
+    code: f'<td><span title="{escape(name)}">{code}</span></td>' for code, name in COUNTRIES.items()
+}
+
+
+def customer_rows(rows: Iterable[Any], detail_prefix: str) -> Markup:
+    """The <tr>s of `customer_page` rows; `detail_prefix` + id is a customer's page."""
+    prefix = escape(detail_prefix)
+    html = []
+    # Unpacked in LIST_COLUMNS order: a Row's attribute lookup costs more than the cell.
+    for id_, number, kind, name, email, vat_id, country, status, created_at, tags in rows:
+        vat = f" · {escape(vat_id)}" if vat_id else ""
+        html.append(
+            f'<tr><td class="text-nowrap font-monospace small">{escape(number)}</td>'
+            f'<td><a href="{prefix}{id_}" class="fw-semibold">{escape(name)}</a>'
+            f'<div class="small text-body-secondary">{KIND_LABELS.get(kind, "Individual")}'
+            f'{vat}</div></td><td class="text-break">{escape(email)}</td>'
+            f"{COUNTRY_CELLS.get(country) or f'<td>{escape(country)}</td>'}"
+            f"<td>{_tag_badges(tags) if tags else ''}</td>"
+            f"<td>{STATUS_BADGES.get(status, INACTIVE_BADGE)}</td>"
+            f'<td class="text-end text-nowrap">{format_date(created_at)}</td></tr>'
+        )
+    return Markup("\n".join(html))
+
+
+def _tag_badges(tags: str) -> str:
+    return "".join(
+        f'<span class="badge text-bg-light border me-1">{escape(tag)}</span>'
+        for tag in sorted(tags.split(TAG_SEPARATOR))
+    )

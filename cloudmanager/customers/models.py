@@ -21,6 +21,8 @@ class Customer(db.Model):
     __table_args__ = (
         Index("ix_customers_name_id", "name", "id"),
         Index("ix_customers_country_id", "country", "id"),
+        # The list filtered by country, in name order, reads its page off this index.
+        Index("ix_customers_country_name_id", "country", "name", "id"),
         Index("ix_customers_status_id", "status", "id"),
         # Reports find the (few) customers billed in other currencies than the one asked for.
         Index("ix_customers_currency", "currency"),

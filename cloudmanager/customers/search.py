@@ -2,7 +2,7 @@
 
 The search matches one lower-cased `search_text` column (name, number, email,
 VAT id and every contact's name and email). On PostgreSQL a pg_trgm GIN index
-serves `ILIKE '%term%'`; on SQLite an FTS5 trigram table does the same job.
+serves `ILIKE '%term%'`; on SQLite an FTS5 trigram table answers a phrase MATCH.
 """
 
 import csv
@@ -119,15 +119,14 @@ class FilterShape(NamedTuple):
 def search_mode(term: str) -> str:
     """How `search_text` is searched for `term`, in the form each database can index.
 
-    PostgreSQL: ILIKE served by the pg_trgm GIN index. SQLite: LIKE on the FTS5
-    trigram table, which uses its index only without an ESCAPE clause, so terms
-    with LIKE wildcards or under 3 characters take the plain (scanning) LIKE.
+    PostgreSQL: ILIKE served by the pg_trgm GIN index. SQLite: a phrase MATCH on
+    the FTS5 trigram table, which is a substring match answered from the index
+    alone (a LIKE there re-reads every candidate's text: several times slower for
+    common terms). Trigrams need 3 characters; shorter terms take a plain LIKE.
     """
     if db.engine.dialect.name == "postgresql":
         return "ilike"
-    if len(term) >= 3 and not any(char in term for char in "%_\\"):
-        return "fts"
-    return "like"
+    return "fts" if len(term) >= 3 else "like"
 
 
 def _search_condition(mode: str) -> ColumnElement[bool]:
@@ -135,10 +134,15 @@ def _search_condition(mode: str) -> ColumnElement[bool]:
     if mode == "ilike":
         return Customer.search_text.ilike(pattern, escape="\\")
     if mode == "fts":
-        return Customer.id.in_(
-            select(SQLITE_FTS.c.rowid).where(SQLITE_FTS.c.search_text.like(pattern))
-        )
+        matching = select(SQLITE_FTS.c.rowid).where(SQLITE_FTS.c.search_text.op("MATCH")(pattern))
+        return Customer.id.in_(matching)
     return Customer.search_text.like(pattern, escape="\\")
+
+
+def _search_pattern(term: str, mode: str) -> str:
+    if mode == "fts":  # an FTS5 phrase: every character literal, quotes doubled
+        return '"' + term.replace('"', '""') + '"'
+    return f"%{escape_like(term)}%"
 
 
 def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, Any]]:
@@ -147,7 +151,7 @@ def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, 
     if filters.q:
         term = filters.q.lower()
         mode = search_mode(term)
-        params["q_pattern"] = f"%{term}%" if mode == "fts" else f"%{escape_like(term)}%"
+        params["q_pattern"] = _search_pattern(term, mode)
     for name in ("status", "country", "tag"):
         if getattr(filters, name):
             params[name] = getattr(filters, name)

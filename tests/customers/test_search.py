@@ -174,3 +174,26 @@ def test_a_hand_edited_cursor_is_page_one_on_the_list_page(three, client, login_
     login_as("agent")
     response = client.get("/customers/", query_string={"cursor": encode_cursor(["x", "1 OR 1"])})
     assert response.status_code == 200 and b"Acme Hosting" in response.data
+
+
+@pytest.mark.parametrize("term", ['50% "off"', "half_price", '"off"', "50%"])
+def test_wildcards_and_quotes_in_a_search_are_literal_characters(db, make_customer, term):
+    make_customer(name='Half_Price 50% "Off"', email="deals@half.example")
+    make_customer(name="Halfxprice 500 Off", email="other@half.example")
+    db.session.commit()
+    assert names(q=term) == ['Half_Price 50% "Off"']
+
+
+def test_the_country_filter_reads_its_page_in_name_order_off_an_index(db):
+    from cloudmanager.customers.search import FilterShape, _list_statement
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    stmt = _list_statement("sqlite", FilterShape("", True, True, False), "name", False, False)
+    compiled = stmt.compile(db.engine)
+    values = compiled.construct_params({"status": "active", "country": "FR", "limit": 51})
+    rows = db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + str(compiled), tuple(values[name] for name in compiled.positiontup)
+    )
+    plan = " | ".join(row[3] for row in rows)
+    assert "ix_customers_country_name_id" in plan and "TEMP B-TREE" not in plan, plan

@@ -47,37 +47,52 @@ def visible_navigation() -> list[dict]:
     `active` marks the entry of the current page; on a page without its own
     entry (a customer's detail page) the entry whose URL its path starts with.
     """
-    from cloudmanager.core.permissions import can
+    _key, entries = _entries_for_user()
+    active = _active_index(entries, request.endpoint or "", request.path)
+    return [
+        {
+            "label": item.label,
+            "icon": item.icon,
+            "url": url,
+            "endpoint": item.endpoint,
+            "section": item.section,
+            "active": index == active,
+        }
+        for index, (item, url) in enumerate(entries)
+    ]
+
+
+def _entries_for_user() -> tuple[tuple, tuple[tuple[NavItem, str], ...]]:
+    """(entry, URL) pairs the user may open, and their cache key: a function of the role."""
+    from cloudmanager.core.permissions import SIGNED_IN, can
 
     user = current_user._get_current_object()
-    items = []
-    for item in NAVIGATION:
-        if item.permission and not can(user, item.permission):
-            continue
-        items.append(
-            {
-                "label": item.label,
-                "icon": item.icon,
-                "url": fixed_url(item.endpoint),
-                "endpoint": item.endpoint,
-                "section": item.section,
-                "active": False,
-            }
+    role = user.role if can(user, SIGNED_IN) else None
+    # NAVIGATION is fixed once the domains are imported (tests swap the list itself).
+    key = (id(current_app.url_map), request.script_root, role, id(NAVIGATION), len(NAVIGATION))
+    entries = _ENTRIES.get(key)
+    if entries is None:
+        if len(_ENTRIES) >= MAX_RENDERED:
+            _ENTRIES.clear()
+        entries = _ENTRIES[key] = tuple(
+            (item, fixed_url(item.endpoint))
+            for item in NAVIGATION
+            if not item.permission or can(user, item.permission)
         )
-    _mark_active(items, request.endpoint or "", request.path)
-    return items
+    return key, entries
 
 
-def _mark_active(items: list[dict], endpoint: str, path: str) -> None:
-    exact = [item for item in items if item["endpoint"] == endpoint]
-    bases = {id(item): item["url"].split("?")[0].rstrip("/") for item in items}
-    parents = sorted(
-        (item for item in items if bases[id(item)] and path.startswith(bases[id(item)] + "/")),
-        key=lambda item: len(bases[id(item)]),
-        reverse=True,
-    )
-    for item in (exact or parents)[:1]:
-        item["active"] = True
+def _active_index(entries: tuple[tuple[NavItem, str], ...], endpoint: str, path: str) -> int:
+    """The entry of the current page, else the one with the longest URL its path starts with."""
+    for index, (item, _url) in enumerate(entries):
+        if item.endpoint == endpoint:
+            return index
+    best, best_length = -1, 0
+    for index, (_item, url) in enumerate(entries):
+        base = url.split("?")[0].rstrip("/")
+        if base and path.startswith(base + "/") and len(base) > best_length:
+            best, best_length = index, len(base)
+    return best
 
 
 def navigation_sections() -> list[dict]:
@@ -91,27 +106,23 @@ def navigation_sections() -> list[dict]:
 
 
 def navigation_html() -> Markup:
-    """The sidebar's entries as HTML, rendered once per distinct set of entries.
+    """The sidebar's entries as HTML, rendered once per set of entries and active entry.
 
-    The HTML is a function of the visible entries alone (label, icon, URL,
-    section, active), which are still worked out per request from the user's
-    permissions; only the rendering is reused, and only by requests whose
-    entries are equal: a handful of roles times a dozen sections.
+    The entries are a function of the role (and the app's URLs); only the active
+    entry is worked out per request: a handful of roles times a dozen entries.
     """
-    sections = navigation_sections()
-    key = tuple(
-        (item["label"], item["icon"], item["url"], item["section"], item["active"])
-        for section in sections
-        for item in section["items"]
-    )
+    entries_key, entries = _entries_for_user()
+    active = _active_index(entries, request.endpoint or "", request.path)
+    key = (entries_key, active)
     html = _RENDERED.get(key)
     if html is None:
         if len(_RENDERED) >= MAX_RENDERED:
             _RENDERED.clear()
         template = current_app.jinja_env.get_template("layouts/_navigation.html")
-        html = _RENDERED[key] = Markup(template.render(sections=sections))
+        html = _RENDERED[key] = Markup(template.render(sections=navigation_sections()))
     return html
 
 
 MAX_RENDERED = 256
 _RENDERED: dict[tuple, Markup] = {}
+_ENTRIES: dict[tuple, tuple[tuple[NavItem, str], ...]] = {}

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.customers_list import load, session_cookie  # noqa: E402
-from bench.customers_wsgi import bench_config, reference_app  # noqa: E402
+from bench.customers_list import load, session_cookies  # noqa: E402
+from bench.customers_wsgi import add_signed_in_ok_route, bench_config, reference_app  # noqa: E402
 
 SQLITE_PATH = Path("/tmp/cm-profile-customers.db")
 ROWS = 100_000
@@ -40,12 +40,8 @@ PAGES = {
 def apps(url: str) -> dict:
     """The reference app and CloudManager (with a bare signed-in "ok" route added)."""
     from cloudmanager import create_app
-    from cloudmanager.core.permissions import ENDPOINTS, SIGNED_IN
 
-    cloudmanager = create_app(bench_config(url))
-    # A signed-in route that renders nothing: the fixed cost of every page.
-    cloudmanager.add_url_rule("/auth/account/ok", "bench_ok", lambda: "ok")
-    ENDPOINTS["bench_ok"] = SIGNED_IN
+    cloudmanager = add_signed_in_ok_route(create_app(bench_config(url)))
     return {"reference": reference_app(url), "cloudmanager": cloudmanager}
 
 
@@ -87,7 +83,7 @@ def main() -> None:
     url = f"sqlite:///{SQLITE_PATH}"
     if args.reload or not SQLITE_PATH.exists():
         load(url, ROWS)
-    cookie = session_cookie(url)
+    cookie = session_cookies(url)()
     built = apps(url)
     clients = {name: client_for(app, cookie) for name, app in built.items()}
     pages = {label: page for label, page in PAGES.items() if not args.only or label in args.only}

@@ -60,9 +60,21 @@ def reference_app(url: str) -> Flask:
     return app
 
 
+def add_signed_in_ok_route(app: Flask) -> Flask:
+    """A signed-in route that renders nothing: the fixed cost of every staff page.
+
+    Session, user, settings, permission and rate-limit checks run as for any page.
+    """
+    from cloudmanager.core.permissions import ENDPOINTS, SIGNED_IN
+
+    app.add_url_rule("/auth/account/ok", "bench_ok", lambda: "ok")
+    ENDPOINTS["bench_ok"] = SIGNED_IN
+    return app
+
+
 if os.environ.get("BENCH_APP") == "reference":
     app = reference_app(os.environ["BENCH_DATABASE_URL"])
 elif os.environ.get("BENCH_APP") == "cloudmanager":
     from cloudmanager import create_app
 
-    app = create_app(bench_config(os.environ["BENCH_DATABASE_URL"]))
+    app = add_signed_in_ok_route(create_app(bench_config(os.environ["BENCH_DATABASE_URL"])))

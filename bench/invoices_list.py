@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from cloudmanager.core.database import ensure_database  # noqa: E402
 
 from bench.customers_list import COLUMNS as CUSTOMER_COLUMNS  # noqa: E402
-from bench.customers_list import customer_rows, run_wrk, session_cookie  # noqa: E402
+from bench.customers_list import customer_rows, run_wrk, session_cookies  # noqa: E402
 from bench.customers_list import start_gunicorn, stop  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg2://root@127.0.0.1:5432/cm_invoices"
@@ -152,7 +152,7 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
     url = ensure_database(args.postgres_url)
     load(url, args.rows)
-    cookie = session_cookie(url)
+    cookies = session_cookies(url)
     results = []
     for which, port in (("reference", args.port), ("cloudmanager", args.port + 1)):
         process = start_gunicorn(url, which, port, args.workers)
@@ -162,7 +162,7 @@ def main() -> None:
                     continue
                 figures = run_wrk(
                     f"http://127.0.0.1:{port}{path or deep_cursor_path()}",
-                    cookie,
+                    cookies(),
                     args.duration,
                     args.connections,
                     args.threads,

@@ -6,7 +6,10 @@ every session of that user, even a copied cookie. Other kinds (the portal's
 customer users) register their own loader.
 """
 
+from functools import lru_cache
 from typing import Any, Callable
+
+from sqlalchemy import Select, bindparam, select
 
 from cloudmanager.extensions import db, login_manager
 
@@ -20,12 +23,18 @@ def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
 
 def load_staff(user_id: int, stamp: str):
     """A staff user whose stamp matches and who is still active."""
-    from cloudmanager.auth.models import User
-
-    user = db.session.get(User, user_id)
+    user = db.session.execute(_staff_by_id(), {"id": user_id}).scalar_one_or_none()
     if user is None or not user.active or user.session_stamp != stamp:
         return None
     return user
+
+
+@lru_cache(maxsize=1)
+def _staff_by_id() -> Select:
+    """Built once: `session.get` builds and keys a new query on every request."""
+    from cloudmanager.auth.models import User
+
+    return select(User).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader

@@ -250,7 +250,11 @@ def test_a_sum_that_takes_too_long_asks_for_narrower_filters(client, login_as, m
 
     from cloudmanager.invoices import queries
 
-    def cancelled(*args, **kwargs):
+    execute = queries.db.session.execute
+
+    def cancelled(stmt, *args, **kwargs):
+        if "invoices" not in str(stmt):  # the signed-in user's row, say
+            return execute(stmt, *args, **kwargs)
         raise OperationalError("SELECT …", {}, Exception("canceling statement due to timeout"))
 
     login_as("agent")

@@ -6,7 +6,7 @@ Also creates a missing PostgreSQL database (benches, parallel test workers).
 from typing import Any, Sequence
 
 from flask import Flask
-from sqlalchemy import Select, create_engine, event, text
+from sqlalchemy import Executable, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from cloudmanager.config import database_url
@@ -59,7 +59,7 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def read_rows(stmt: Select, params: dict[str, Any] | None = None) -> Sequence[Any]:
+def read_rows(stmt: Executable, params: dict[str, Any] | None = None) -> Sequence[Any]:
     """Plain rows of a column SELECT, read through Core on the session's connection.
 
     The ORM's per-query work (its execution context and result adaption) costs

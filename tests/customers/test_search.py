@@ -197,3 +197,14 @@ def test_the_country_filter_reads_its_page_in_name_order_off_an_index(db):
     )
     plan = " | ".join(row[3] for row in rows)
     assert "ix_customers_country_name_id" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_known_tags_are_each_tag_in_use_once_in_order_up_to_the_limit(db, make_customer):
+    from cloudmanager.customers.search import known_tags
+
+    make_customer(tags="vip, reseller")
+    make_customer(tags="vip, beta")
+    make_customer(tags="zeta")
+    db.session.commit()
+    assert known_tags() == ["beta", "reseller", "vip", "zeta"]
+    assert known_tags(limit=2) == ["beta", "reseller"]

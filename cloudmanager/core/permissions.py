@@ -244,6 +244,7 @@ ENDPOINTS: dict[str, str] = {
     "settings.locale": "settings.edit",
     "settings.invoicing": "settings.billing",
     "settings.helpdesk": "settings.edit",
+    "settings.rename_department": "settings.edit",
     "settings.notifications": "settings.edit",
     "settings.security": "settings.edit",
     "settings.email_templates": "settings.view",

@@ -12,6 +12,8 @@ from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAr
 from wtforms import IntegerField, ValidationError
 from wtforms.validators import Optional
 
+from flask_wtf import FlaskForm
+
 from cloudmanager.settings import validation
 from cloudmanager.settings.forms import MultiCheckboxField, SettingsForm
 from cloudmanager.settings.validation import PRIORITIES, WEEKDAYS
@@ -51,6 +53,13 @@ class DepartmentForm(Form):
         coerce=int,
         description="They hear of its new tickets; with nobody ticked, every agent and manager does.",
     )
+
+
+class RenameDepartmentForm(FlaskForm):
+    """Rename one department (`tickets.departments.rename_department` checks the name)."""
+
+    old_name = HiddenField()
+    new_name = StringField("Rename to")
 
 
 class HelpdeskForm(SettingsForm):

@@ -19,7 +19,7 @@ from cloudmanager.settings.forms import (
     NotificationsForm,
     SecurityForm,
 )
-from cloudmanager.settings.helpdesk_form import HelpdeskForm
+from cloudmanager.settings.helpdesk_form import HelpdeskForm, RenameDepartmentForm
 from cloudmanager.settings.logo import LOGO_MAX_BYTES, remove_logo, save_logo, send_logo
 from cloudmanager.settings.services import format_invoice_number, get_settings, update_settings
 
@@ -193,19 +193,43 @@ def invoicing():
     return settings_page("invoicing", example_number=example)
 
 
-@bp.route("/helpdesk", methods=["GET", "POST"])
-def helpdesk():
-    """Departments (each with its own calendar and members), hours, holidays and SLA targets."""
+def _helpdesk_context(**context):
     from cloudmanager.products.models import SUPPORT_TIERS
     from cloudmanager.settings.validation import PRIORITIES, WEEKDAYS
 
-    return settings_page(
-        "helpdesk",
-        "settings/helpdesk.html",
-        tiers=SUPPORT_TIERS,
-        priorities=PRIORITIES,
-        weekdays=WEEKDAYS,
-    )
+    context.setdefault("rename_form", RenameDepartmentForm(formdata=None))
+    return {"tiers": SUPPORT_TIERS, "priorities": PRIORITIES, "weekdays": WEEKDAYS, **context}
+
+
+@bp.route("/helpdesk", methods=["GET", "POST"])
+def helpdesk():
+    """Departments (each with its own calendar and members), hours, holidays and SLA targets."""
+    return settings_page("helpdesk", "settings/helpdesk.html", **_helpdesk_context())
+
+
+@bp.post("/helpdesk/rename")
+def rename_department():
+    """Rename a department, keeping its calendar, members, tickets and canned responses."""
+    from cloudmanager.tickets.departments import rename_department as rename
+
+    rename_form = RenameDepartmentForm()
+    if rename_form.validate_on_submit():
+        old, new = rename_form.old_name.data, rename_form.new_name.data
+        try:
+            moved = rename(old, new, by=current_user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            error = exc.errors["new_name"]
+        else:
+            db.session.commit()
+            flash(f"Department renamed; {moved} tickets moved with it.", "success")
+            return redirect_to(url_for("settings.helpdesk"))
+    else:
+        error = " ".join(rename_form.csrf_token.errors) or "The form expired; try again."
+    form = HelpdeskForm(formdata=None)
+    form.load(get_settings("helpdesk"))
+    context = _helpdesk_context(rename_form=rename_form, rename_error=error)
+    return render_section("settings/helpdesk.html", "helpdesk", status=422, form=form, **context)
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

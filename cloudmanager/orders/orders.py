@@ -52,7 +52,9 @@ def _blank(row: dict[str, Any]) -> bool:
     return not str(row.get("product_id") or "").strip()
 
 
-def _parse_row(row: dict[str, Any], key: str, errors: dict, by: Any) -> ParsedLine | None:
+def _parse_row(
+    row: dict[str, Any], key: str, errors: dict, by: Any, currency: str | None
+) -> ParsedLine | None:
     from cloudmanager.products.models import Product
     from cloudmanager.products.services import product_price
 
@@ -60,6 +62,11 @@ def _parse_row(row: dict[str, Any], key: str, errors: dict, by: Any) -> ParsedLi
     product = db.session.get(Product, int(text)) if text.isdigit() else None
     if product is None or product.is_archived or not product.active:
         errors[key + "product_id"] = "Choose a product that is on sale."
+        return None
+    if currency and product.currency != currency:
+        errors[key + "product_id"] = (
+            f"{product.name} is priced in {product.currency}; this customer pays in {currency}."
+        )
         return None
     cycle = str(row.get("cycle") or "").strip() or None
     if not product.is_recurring:
@@ -107,15 +114,21 @@ def _parse_row(row: dict[str, Any], key: str, errors: dict, by: Any) -> ParsedLi
     )
 
 
-def parse_order_lines(rows: list[dict[str, Any]], *, by: Any) -> list[ParsedLine]:
-    """Validate editor rows (blank rows skipped); ValidationFailed with keyed errors."""
+def parse_order_lines(
+    rows: list[dict[str, Any]], *, by: Any, currency: str | None = None
+) -> list[ParsedLine]:
+    """Validate editor rows (blank rows skipped); ValidationFailed with keyed errors.
+
+    With `currency` (the customer's), products priced in another currency are refused:
+    an order, its invoices and its services are in one currency.
+    """
     rows = [row for row in rows if not _blank(row)]
     if not rows:
         raise ValidationFailed({"lines": "Add at least one product."})
     if len(rows) > MAX_LINES:
         raise ValidationFailed({"lines": f"An order can have at most {MAX_LINES} lines."})
     errors: dict[str, str] = {}
-    lines = [_parse_row(row, f"lines-{i}-", errors, by) for i, row in enumerate(rows)]
+    lines = [_parse_row(row, f"lines-{i}-", errors, by, currency) for i, row in enumerate(rows)]
     if errors:
         raise ValidationFailed(errors)
     return [line for line in lines if line is not None]
@@ -181,7 +194,7 @@ def _summary(order: Order) -> dict[str, Any]:
 def create_order(data: dict[str, Any], *, by: Any, on: date | None = None) -> Order:
     """A pending order for `data["customer_id"]` with `data["lines"]` and notes (audited)."""
     customer = _customer(data)
-    lines = parse_order_lines(list(data.get("lines") or []), by=by)
+    lines = parse_order_lines(list(data.get("lines") or []), by=by, currency=customer.currency)
     order = Order(
         customer=customer,
         customer_id=customer.id,
@@ -206,7 +219,7 @@ def update_order(order: Order, data: dict[str, Any], *, by: Any) -> Order:
     """Replace a pending order's lines and notes (decided orders are refused)."""
     ensure_pending(order)
     before = _summary(order)
-    lines = parse_order_lines(list(data.get("lines") or []), by=by)
+    lines = parse_order_lines(list(data.get("lines") or []), by=by, currency=order.currency)
     order.notes = str(data.get("notes") or "").strip()[:5000]
     _store(order, lines, utcnow().date())
     audit("order.updated", order, before=before, after=_summary(order), actor=by)

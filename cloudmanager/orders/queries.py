@@ -118,7 +118,7 @@ def preview_order(customer: Any, rows: list[dict[str, Any]], *, by: Any, on: dat
     lines, errors = [], {}
     for index, row in enumerate(rows):
         try:
-            lines += parse_order_lines([row], by=by)
+            lines += parse_order_lines([row], by=by, currency=customer.currency)
         except ValidationFailed as exc:
             errors.update(
                 {k.replace("lines-0-", f"lines-{index}-"): v for k, v in exc.errors.items()}

@@ -225,3 +225,12 @@ def test_an_acceptance_rolled_back_dispatches_no_job(db, admin, make_order, serv
     accept_order(order, by=admin)
     db.session.rollback()
     assert jobs == []
+
+
+def test_an_order_refuses_a_product_priced_in_another_currency(make_order, make_product, server):
+    dollars = make_product(name="US Server", currency="USD", prices={"monthly": "12.00"})
+    with pytest.raises(ValidationFailed) as refused:
+        make_order([{"product_id": str(server.id)}, {"product_id": str(dollars.id)}])
+    assert refused.value.errors == {
+        "lines-1-product_id": "US Server is priced in USD; this customer pays in EUR."
+    }

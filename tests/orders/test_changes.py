@@ -263,3 +263,17 @@ def test_after_a_change_the_rest_of_the_invoice_can_still_be_credited_exactly(
     db.session.commit()
     assert rest.net_total == Decimal("35.00")
     assert by_days.gross_total + rest.gross_total == first.gross_total == Decimal("53.55")
+
+
+def test_a_plan_change_refuses_a_product_priced_in_another_currency(
+    admin, make_service, make_product
+):
+    from cloudmanager.core.errors import ValidationFailed
+
+    service = make_service()
+    dollars = make_product(name="US Server", currency="USD", prices={"monthly": "12.00"})
+    with pytest.raises(ValidationFailed) as refused:
+        change_service(service, {"product_id": str(dollars.id)}, by=admin, on=date(2026, 2, 10))
+    assert refused.value.errors == {
+        "product_id": "US Server is priced in USD; this customer pays in EUR."
+    }

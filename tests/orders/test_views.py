@@ -222,3 +222,20 @@ def test_services_filter_by_product(client, login_as, make_service, make_product
     assert storage_service.number in page and server_service.number not in page
     page = client.get(f"/services/?product_id={server_service.product_id}").get_data(as_text=True)
     assert server_service.number in page and storage_service.number not in page
+
+
+def test_the_editor_leaves_a_line_in_another_currency_out_and_names_it_on_save(
+    client, login_as, customer, make_product, db
+):
+    dollars = make_product(name="US Server", currency="USD", prices={"monthly": "12.00"})
+    login_as("agent")
+    response = client.post(
+        "/orders/preview",
+        data={"customer_id": str(customer.id), "lines-0-product": f"{dollars.id}:monthly"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Lines with errors are left out of these totals." in response.get_data(as_text=True)
+    saved = _post_order(client, customer, {"product": f"{dollars.id}:monthly", "quantity": "1"})
+    assert saved.status_code == 422
+    assert "US Server is priced in USD; this customer pays in EUR." in saved.get_data(as_text=True)
+    assert db.session.scalar(select(Order)) is None

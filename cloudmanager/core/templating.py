@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
-from cloudmanager.core.urls import fixed_url, list_url, static_url
+from cloudmanager.core.urls import asset_tags, fixed_url, list_url, static_url
 
 DEFAULT_DATE_FORMAT = "%d %b %Y"
 # strftime's %b in the C locale (the process never sets LC_TIME).
@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(fixed_url)
     app.add_template_global(static_url)
     app.add_template_global(list_url)
+    app.add_template_global(asset_tags)
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     @app.context_processor

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
+from markupsafe import Markup, escape
 
 _URLS: dict[tuple, str] = {}
 
@@ -25,6 +26,34 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 def static_url(filename: str) -> str:
     """The URL of a file under `static/` (for the layout's assets)."""
     return fixed_url("static", filename=filename)
+
+
+ICON = "img/favicon.svg"
+STYLESHEETS = (
+    "vendor/inter/inter.css",
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "css/app.css",
+)
+SCRIPTS = (
+    "vendor/htmx/htmx.min.js",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/app.js",
+    "js/confirm.js",
+    "js/keyboard.js",
+)
+
+
+def asset_tags() -> Markup:
+    """The layout's icon, stylesheet and (deferred) script tags, built once like the URLs."""
+    key = (id(current_app.url_map), request.script_root, "asset_tags")
+    tags = _URLS.get(key)
+    if tags is None:
+        lines = [f'<link rel="icon" href="{escape(static_url(ICON))}" type="image/svg+xml">']
+        lines += [f'<link rel="stylesheet" href="{escape(static_url(c))}">' for c in STYLESHEETS]
+        lines += [f'<script src="{escape(static_url(j))}" defer></script>' for j in SCRIPTS]
+        tags = _URLS[key] = Markup("\n  ".join(lines))
+    return Markup(tags)
 
 
 # The characters url_for leaves unquoted in a query string (werkzeug's choice).

@@ -88,13 +88,15 @@ def test_an_admin_renames_a_department_on_the_helpdesk_page(client, login_as, bi
 def test_a_refused_rename_shows_the_reason_in_that_departments_section(client, login_as, billing):
     login_as("admin")
     response = client.post(
-        "/settings/helpdesk/rename", data={"old_name": "Billing", "new_name": "Sales"}
+        "/settings/helpdesk/rename", data={"old_name": "Sales", "new_name": "Billing"}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="rename-2-error">“Sales” is already a department.' in html
-    assert 'id="rename-2" name="new_name" form="rename-2-form" maxlength="80"' in html
-    assert get_setting("helpdesk.departments")[1] == "Billing"
+    assert 'id="rename-3-error">“Billing” is already a department.' in html
+    assert 'id="rename-3" name="new_name" form="rename-3-form" maxlength="80"' in html
+    sales = html.split("<details")[3]
+    assert sales.startswith(' class="border rounded p-2 mb-2" open>')  # the reason is not hidden
+    assert get_setting("helpdesk.departments")[2] == "Sales"
 
 
 def test_agents_cannot_rename_departments(client, login_as, billing):

@@ -30,6 +30,7 @@ from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.orders.lifecycle import lock_service, record_event
 from cloudmanager.orders.models import ACTIVE, Service
+from cloudmanager.orders.orders import other_currency
 from cloudmanager.orders.periods import Period, monthly_amount, period, period_containing, prorate
 
 
@@ -130,11 +131,8 @@ def _clean(data: dict[str, Any], service: Service):
         errors["product_id"] = "Choose a recurring product that is on sale."
     elif service.cycle not in product.offered_cycles:
         errors["product_id"] = f"{product.name} is not offered {service.cycle}."
-    elif product.currency != service.customer.currency:
-        errors["product_id"] = (
-            f"{product.name} is priced in {product.currency}; "
-            f"this customer pays in {service.customer.currency}."
-        )
+    elif refusal := other_currency(product, service.customer.currency):
+        errors["product_id"] = refusal
     quantity_text = str(data.get("quantity") or service.quantity).strip()
     if not quantity_text.isdigit() or not 1 <= int(quantity_text) <= 10000:
         errors["quantity"] = "Enter a whole number from 1 to 10000."

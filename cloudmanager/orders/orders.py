@@ -63,10 +63,9 @@ def _parse_row(
     if product is None or product.is_archived or not product.active:
         errors[key + "product_id"] = "Choose a product that is on sale."
         return None
-    if currency and product.currency != currency:
-        errors[key + "product_id"] = (
-            f"{product.name} is priced in {product.currency}; this customer pays in {currency}."
-        )
+    refusal = other_currency(product, currency) if currency else None
+    if refusal:
+        errors[key + "product_id"] = refusal
         return None
     cycle = str(row.get("cycle") or "").strip() or None
     if not product.is_recurring:
@@ -114,13 +113,23 @@ def _parse_row(
     )
 
 
+def other_currency(product: Any, currency: str) -> str | None:
+    """Why `product` cannot be sold to a customer who pays in `currency`; None if it can.
+
+    An order, its invoices and its services are in the customer's currency.
+    """
+    if product.currency == currency:
+        return None
+    return f"{product.name} is priced in {product.currency}; this customer pays in {currency}."
+
+
 def parse_order_lines(
     rows: list[dict[str, Any]], *, by: Any, currency: str | None = None
 ) -> list[ParsedLine]:
     """Validate editor rows (blank rows skipped); ValidationFailed with keyed errors.
 
-    With `currency` (the customer's), products priced in another currency are refused:
-    an order, its invoices and its services are in one currency.
+    With `currency` (the customer's), products priced in another currency are refused
+    (`other_currency`).
     """
     rows = [row for row in rows if not _blank(row)]
     if not rows:

@@ -46,14 +46,17 @@ SCRIPTS = (
 
 def asset_tags() -> Markup:
     """The layout's icon, stylesheet and (deferred) script tags, built once like the URLs."""
-    key = (id(current_app.url_map), request.script_root, "asset_tags")
-    tags = _URLS.get(key)
+    key = (id(current_app.url_map), request.script_root)
+    tags = _ASSET_TAGS.get(key)
     if tags is None:
         lines = [f'<link rel="icon" href="{escape(static_url(ICON))}" type="image/svg+xml">']
         lines += [f'<link rel="stylesheet" href="{escape(static_url(c))}">' for c in STYLESHEETS]
         lines += [f'<script src="{escape(static_url(j))}" defer></script>' for j in SCRIPTS]
-        tags = _URLS[key] = Markup("\n  ".join(lines))
-    return Markup(tags)
+        tags = _ASSET_TAGS[key] = Markup("\n  ".join(lines))
+    return tags
+
+
+_ASSET_TAGS: dict[tuple, Markup] = {}
 
 
 # The characters url_for leaves unquoted in a query string (werkzeug's choice).

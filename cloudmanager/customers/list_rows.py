@@ -6,9 +6,8 @@ escape, each yielded through the layout's blocks); here a row is one f-string
 with its values escaped. The cells follow the header in `customers/_results.html`.
 """
 
-from typing import Any, Iterable
-
 from html import escape
+from typing import Any, Iterable
 
 from markupsafe import Markup
 

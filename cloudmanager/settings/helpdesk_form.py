@@ -8,11 +8,10 @@ its field; the settings service checks everything again before it stores it.
 
 from typing import Any, Callable
 
+from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms import IntegerField, ValidationError
 from wtforms.validators import Optional
-
-from flask_wtf import FlaskForm
 
 from cloudmanager.settings import validation
 from cloudmanager.settings.forms import MultiCheckboxField, SettingsForm

@@ -16,7 +16,8 @@ from cloudmanager.extensions import db
 from cloudmanager.settings.services import get_setting, update_settings
 from cloudmanager.tickets.models import CannedResponse, Ticket
 
-NAME_LENGTH = 80
+# As long as a ticket can store it.
+NAME_LENGTH = Ticket.__table__.c.department.type.length
 
 
 def rename_department(old: str, new: str, *, by: Any) -> int:

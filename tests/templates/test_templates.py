@@ -109,7 +109,7 @@ def test_pager_marks_unavailable_links_as_disabled_for_keyboards(app):
     from types import SimpleNamespace
 
     page = SimpleNamespace(items=[1, 2], has_next=False, next_cursor=None)
-    source = '{% from "macros/pagination.html" import pager %}{{ pager(page, endpoint="dashboard.jobs") }}'
+    source = '{{ pager(page, endpoint="dashboard.jobs") }}'
     with app.test_request_context("/jobs?cursor=abc"):
         html = render(source, page=page)
     assert html.count('aria-disabled="true"') == 1

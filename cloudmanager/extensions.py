@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,16 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Blueprints whose reads are rate limited; elsewhere only forms (POST) carry limits.
+READ_LIMITED_BLUEPRINTS = frozenset({"api_v1"})
+
+
+@limiter.request_filter
+def unlimited_page_read() -> bool:
+    """True for a GET or HEAD outside the API: no limit applies, so skip the check.
+
+    Working out that no limit applies costs about 0.1 ms, on every page. A test
+    keeps every route limit on other methods (tests/core/test_rate_limits.py).
+    """
+    return request.method in ("GET", "HEAD") and request.blueprint not in READ_LIMITED_BLUEPRINTS

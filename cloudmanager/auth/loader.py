@@ -12,6 +12,7 @@ from typing import Any, Callable
 from sqlalchemy import Select, bindparam, select
 
 from cloudmanager.extensions import db, login_manager
+from cloudmanager.settings.services import remember_stamp, settings_stamp
 
 LOADERS: dict[str, Callable[[int, str], Any]] = {}
 
@@ -22,9 +23,17 @@ def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
 
 
 def load_staff(user_id: int, stamp: str):
-    """A staff user whose stamp matches and who is still active."""
-    user = db.session.execute(_staff_by_id(), {"id": user_id}).scalar_one_or_none()
-    if user is None or not user.active or user.session_stamp != stamp:
+    """A staff user whose stamp matches and who is still active.
+
+    The same query reads the settings' stamp, so a page whose settings have not
+    changed since this process last read them needs no settings query.
+    """
+    row = db.session.execute(_staff_by_id(), {"id": user_id}).one_or_none()
+    if row is None:
+        return None
+    user, settings_count, settings_changed_at = row
+    remember_stamp(settings_count, settings_changed_at)
+    if not user.active or user.session_stamp != stamp:
         return None
     return user
 
@@ -34,7 +43,7 @@ def _staff_by_id() -> Select:
     """Built once: `session.get` builds and keys a new query on every request."""
     from cloudmanager.auth.models import User
 
-    return select(User).where(User.id == bindparam("id"))
+    return select(User, *settings_stamp()).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader

@@ -1,27 +1,31 @@
 """Read and change settings through one service, with a small cache.
 
 Every setting has a default here, so a fresh install works without any row.
-Changes are audited and clear the cache. A request reads the settings table
-once (one query per request, whatever the page, so query counts stay
-constant and every web process sees a change at its next request); jobs and
-commands outside a request cache them for `CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
+Changes are audited and clear the cache. Every web process sees a change at its
+next request: a request reads the settings table at most once, and not at all
+when a query it runs anyway (the staff user's) carries the settings' stamp
+(`settings_stamp`) and the process already holds the values of that stamp. Jobs
+and commands outside a request cache the values for `CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
 resolution] in business hours.
 """
 
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import ColumnElement, event, func, select
 
 from cloudmanager.core.audit import audit
 from cloudmanager.core.database import read_rows
 from cloudmanager.core.errors import ValidationFailed
+from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.settings.models import Setting
 
 CACHE_SECONDS = 5.0
 REQUEST_KEY = "cloudmanager.settings"
+STAMP_KEY = "cloudmanager.settings_stamp"
 
 DEFAULTS: dict[str, Any] = {
     "company.legal_name": "CloudManager Demo GmbH",
@@ -106,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
 
 _cache: dict[str, Any] = {}
 _cache_loaded_at = 0.0
+# (stamp, values) of the last request that read the table with a stamp known.
+_stamped: tuple[tuple, dict[str, Any]] | None = None
 
 
 ALL_SETTINGS = select(Setting.key, Setting.value)
@@ -115,11 +121,29 @@ def _query() -> dict[str, Any]:
     return {key: value for key, value in read_rows(ALL_SETTINGS)}
 
 
+def settings_stamp() -> tuple[ColumnElement, ColumnElement]:
+    """Two columns that change with any setting: how many rows, and the last change.
+
+    Add them to a query the request runs anyway and pass what they read to
+    `remember_stamp`. `update_settings` moves the last change forward on every
+    change, even when the clock does not.
+    """
+    return (
+        select(func.count(Setting.key)).scalar_subquery().label("settings_count"),
+        select(func.max(Setting.updated_at)).scalar_subquery().label("settings_changed_at"),
+    )
+
+
+def remember_stamp(count: int, changed_at: datetime | None) -> None:
+    """The stamp this request read: the values cached for it need no query."""
+    request.environ[STAMP_KEY] = (count, changed_at)
+
+
 def _load() -> dict[str, Any]:
     global _cache, _cache_loaded_at
     if has_request_context():
         if REQUEST_KEY not in request.environ:
-            request.environ[REQUEST_KEY] = _query()
+            request.environ[REQUEST_KEY] = _request_values(request.environ.get(STAMP_KEY))
         return request.environ[REQUEST_KEY]
     if time.monotonic() - _cache_loaded_at > CACHE_SECONDS:
         _cache = _query()
@@ -127,12 +151,27 @@ def _load() -> dict[str, Any]:
     return _cache
 
 
+def _request_values(stamp: tuple | None) -> dict[str, Any]:
+    """The process's values when they belong to `stamp`, else the table's."""
+    global _stamped
+    stamped = _stamped
+    if stamp is not None and stamped is not None and stamped[0] == stamp:
+        return stamped[1]
+    values = _query()
+    if stamp is not None:
+        # Read after the stamp: at worst newer than it, and the next stamp differs.
+        _stamped = (stamp, values)
+    return values
+
+
 def invalidate_cache() -> None:
     """Forget cached values (after a change, and between tests)."""
-    global _cache_loaded_at
+    global _cache_loaded_at, _stamped
     _cache_loaded_at = 0.0
+    _stamped = None
     if has_request_context():
         request.environ.pop(REQUEST_KEY, None)
+        request.environ.pop(STAMP_KEY, None)
 
 
 def get_setting(key: str) -> Any:
@@ -175,6 +214,7 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
         raise ValidationFailed({key: "Unknown setting." for key in unknown})
     values = clean_settings(values)
     changed: dict[str, Any] = {}
+    changed_at = _next_change_time()
     for key, value in values.items():
         old = get_setting(key)
         if old == value:
@@ -184,6 +224,7 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
             row = Setting(key=key)
             db.session.add(row)
         row.value = value
+        row.updated_at = changed_at
         row.updated_by_id = getattr(by, "id", None)
         changed[key] = value
         audit(
@@ -199,6 +240,13 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
         # Another request may reload the old values before this commit lands: forget again.
         event.listen(db.session(), "after_commit", _forget_after_commit, once=True)
     return changed
+
+
+def _next_change_time() -> datetime:
+    """Now, or just after the last change if the clock says otherwise (the stamp must move)."""
+    now = utcnow()
+    last = db.session.scalar(select(func.max(Setting.updated_at)))
+    return now if last is None or now > last else last + timedelta(microseconds=1)
 
 
 def _forget_after_commit(session: Any) -> None:

@@ -139,6 +139,49 @@ def test_a_request_sees_a_change_made_by_another_process(db, client, login_as):
 def test_each_request_reads_the_settings_once(db, client, login_as, count_queries):
     login_as("admin")
     client.get("/settings/")
-    with count_queries() as counter:
+    with count_queries() as counter:  # as in a process that has not read them yet
         client.get("/settings/company")
-    assert sum("FROM settings" in sql for sql in counter.statements) == 1
+    assert sum("settings.value" in sql for sql in counter.statements) == 1
+
+
+def test_a_staff_page_with_unchanged_settings_reads_only_their_stamp(
+    db, client, login_as, count_queries
+):
+    login_as("admin")
+    with count_queries() as counter:  # (which forgets the settings first)
+        client.get("/settings/")
+        first = len(counter.statements)
+        client.get("/settings/company")
+    second = counter.statements[first:]
+    assert not any("settings.value" in sql for sql in second)
+    assert sum("max(settings.updated_at)" in sql for sql in second) == 1
+
+
+def test_a_change_of_an_existing_row_elsewhere_is_seen_at_the_next_request(db, client, login_as):
+    from cloudmanager.settings import services
+
+    update_settings({"company.legal_name": "First AG"})
+    db.session.commit()
+    login_as("admin")
+    assert b"First AG" in client.get("/settings/company").data
+    stale = services._stamped
+    update_settings({"company.legal_name": "Second AG"})
+    db.session.commit()
+    services._stamped = stale  # this process still holds the values of the old stamp
+    assert b"Second AG" in client.get("/settings/company").data
+
+
+def test_the_stamp_moves_forward_even_when_the_clock_goes_back(db, monkeypatch):
+    from datetime import timedelta
+
+    from cloudmanager.settings import services
+    from cloudmanager.settings.models import Setting
+
+    update_settings({"company.legal_name": "First AG"})
+    db.session.commit()
+    first = db.session.get(Setting, "company.legal_name").updated_at
+    earlier = first - timedelta(hours=1)
+    monkeypatch.setattr(services, "utcnow", lambda: earlier)
+    update_settings({"company.email": "accounts@example.com"})
+    db.session.commit()
+    assert db.session.get(Setting, "company.email").updated_at > first

@@ -8,7 +8,9 @@ PostgreSQL), starts gunicorn on 127.0.0.1 for CloudManager and for a minimal
 Flask reference route (`bench/customers_wsgi.py`), drives both with `wrk`
 (Debian package) for a bounded time, and prints requests/s, latency
 percentiles and each page's throughput as a ratio of the reference (target
->= 0.6). Only 127.0.0.1 is contacted. The figures belong in docs/performance.md.
+>= 0.6), and the CPU time gunicorn's processes spent per request (read from
+/proc, so it holds on a busy machine where req/s does not). Only 127.0.0.1 is
+contacted. The figures belong in docs/performance.md.
 """
 
 import argparse
@@ -182,19 +184,38 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def run_wrk(url: str, cookie: str, duration: int, connections: int, threads: int) -> dict:
-    """requests/s and latency percentiles (ms) of `url` under wrk."""
+def server_cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU seconds (user + system) of a gunicorn master and its workers so far (Linux)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    total = 0
+    for pid in [process.pid, *map(int, children)]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(
+    url: str, cookie: str, duration: int, connections: int, threads: int, server=None
+) -> dict:
+    """requests/s and latency percentiles (ms) of `url` under wrk.
+
+    With `server` (its gunicorn), also `cpu_ms`: the server's CPU per request.
+    """
     warmup = urllib.request.urlopen(
         urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30
     )
     # A sign-in redirect would be measured as a (fast) success: make sure we are signed in.
     assert warmup.status == 200 and warmup.geturl() == url, f"not signed in: {warmup.geturl()}"
+    cpu_before = server_cpu_seconds(server) if server else 0.0
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
          "--latency", "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, timeout=duration + 60, check=True,
     ).stdout  # fmt: skip
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    if server:
+        requests = int(re.search(r"(\d+) requests in", out).group(1))
+        result["cpu_ms"] = (server_cpu_seconds(server) - cpu_before) * 1000 / max(requests, 1)
     for pct in ("50", "75", "90", "99"):
         match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
         value, unit = float(match.group(1)), match.group(2)
@@ -248,17 +269,23 @@ def bench_database(label: str, url: str, args) -> list[tuple[str, dict]]:
             rounds = []
             for _ in range(args.rounds):
                 cookie = cookies()
-                ref = run_wrk(ref_url, cookie, args.duration, args.connections, args.threads)
-                page = run_wrk(page_url, cookie, args.duration, args.connections, args.threads)
+                ref = run_wrk(
+                    ref_url, cookie, args.duration, args.connections, args.threads, reference
+                )
+                page = run_wrk(
+                    page_url, cookie, args.duration, args.connections, args.threads, ours
+                )
                 rounds.append((ref, page))
             figures = {key: median([page[key] for _ref, page in rounds]) for key in rounds[0][1]}
             figures["reference_rps"] = median([ref["rps"] for ref, _page in rounds])
             figures["ratio"] = median([page["rps"] / ref["rps"] for ref, page in rounds])
+            figures["reference_cpu_ms"] = median([ref["cpu_ms"] for ref, _page in rounds])
             results.append((page_label, figures))
             print(
                 f"  {page_label:34} {figures['rps']:7.1f} req/s (reference "
                 f"{figures['reference_rps']:6.1f})  p50 {figures['p50']:6.1f} ms  "
-                f"p99 {figures['p99']:6.1f} ms  ratio {figures['ratio']:.2f}",
+                f"p99 {figures['p99']:6.1f} ms  ratio {figures['ratio']:.2f}  CPU/request "
+                f"{figures['cpu_ms']:.2f} ms (reference {figures['reference_cpu_ms']:.2f})",
                 flush=True,
             )
     finally:
@@ -276,15 +303,15 @@ def report(all_results: dict[str, list[tuple[str, dict]]], args) -> str:
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end",
         "",
         "| Database | Page | req/s | reference req/s | p50 ms | p75 ms | p90 ms | p99 ms "
-        "| ratio |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| ratio | CPU ms/req | reference CPU ms/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for database, results in all_results.items():
         for page_label, f in results:
             lines.append(
                 f"| {database} | {page_label} | {f['rps']:.1f} | {f['reference_rps']:.1f} "
                 f"| {f['p50']:.1f} | {f['p75']:.1f} | {f['p90']:.1f} | {f['p99']:.1f} "
-                f"| {f['ratio']:.2f} |"
+                f"| {f['ratio']:.2f} | {f['cpu_ms']:.2f} | {f['reference_cpu_ms']:.2f} |"
             )
     return "\n".join(lines)
 

@@ -55,9 +55,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Permission checks, security headers and htmx response rules."""
+    """Sessions, permission checks, security headers and htmx response rules."""
     from cloudmanager.core import htmx, permissions, security
+    from cloudmanager.core.sessions import RememberingSessionInterface
 
+    app.session_interface = RememberingSessionInterface()
     permissions.init_app(app)
     security.init_app(app)
     htmx.init_app(app)

@@ -1,0 +1,51 @@
+"""Flask's signed session cookie, verified once per cookie value and process.
+
+A browser sends the same session cookie with every request until the app sets
+a new one (at most once a minute, when "last seen" moves). Checking its
+signature, decompressing and parsing it is the largest part of opening a
+session. The cookie's bytes decide what it holds, so a value verified before
+gives the same data again, until the cookie's age passes the session lifetime.
+"""
+
+import copy
+import time
+from typing import Any
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+MAX_REMEMBERED = 2048
+
+
+class RememberingSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, remembering the cookies it has verified."""
+
+    def __init__(self) -> None:
+        # cookie value -> (expires at, as time.time(); the session data)
+        self._verified: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The session of the request's cookie; an empty one if it is missing or refused."""
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return super().open_session(app, request)
+        known = self._verified.get(value)
+        if known is not None and known[0] > time.time():
+            # A copy: the request may change lists and dicts inside the session.
+            return self.session_class(copy.deepcopy(known[1]))
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        lifetime = app.permanent_session_lifetime.total_seconds()
+        try:
+            data, signed_at = serializer.loads(value, max_age=int(lifetime), return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        self._remember(value, signed_at.timestamp() + lifetime, data)
+        return self.session_class(copy.deepcopy(data))
+
+    def _remember(self, value: str, expires_at: float, data: dict[str, Any]) -> None:
+        if len(self._verified) >= MAX_REMEMBERED:
+            self._verified.pop(next(iter(self._verified)), None)  # the oldest
+        self._verified[value] = (expires_at, data)

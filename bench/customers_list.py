@@ -19,6 +19,7 @@ import io
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -128,9 +129,11 @@ def load(url: str, count: int) -> None:
 def session_cookies(url: str) -> Callable[[], str]:
     """A maker of signed session cookies of a fresh admin (sign-in is not measured).
 
-    Each cookie is stamped "last seen" now, as the one a browser holds: the app
-    rewrites an older stamp (once a minute), which a replayed cookie would make
-    it do on every request. Take a new cookie for each run.
+    Each cookie holds what a browser's holds after its first page: "last seen"
+    stamped now (the app rewrites an older stamp, once a minute) and the session's
+    CSRF token (a page with a form adds one to a session without). Without them the
+    app would set a new cookie on every request, as wrk never stores one. Take a
+    new cookie for each run.
     """
     from cloudmanager import create_app
     from cloudmanager.auth.services import create_user, find_user_by_email
@@ -149,7 +152,12 @@ def session_cookies(url: str) -> Callable[[], str]:
     name = app.config["SESSION_COOKIE_NAME"]
 
     def fresh() -> str:
-        state = {"_user_id": user_id, "_fresh": True, "last_seen": time.time()}
+        state = {
+            "_user_id": user_id,
+            "_fresh": True,
+            "last_seen": time.time(),
+            "csrf_token": secrets.token_hex(20),
+        }
         return f"{name}={serializer.dumps(state)}"
 
     return fresh

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from flask_wtf.csrf import generate_csrf
 
+from cloudmanager.core.csrf_tokens import csrf_token
 from cloudmanager.core.list_links import pager, sort_header
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
@@ -48,7 +48,7 @@ def htmx_headers() -> str:
     """The JSON for `hx-headers` on <body>: every htmx request carries the CSRF token."""
     import json
 
-    return json.dumps({"X-CSRFToken": generate_csrf()})
+    return json.dumps({"X-CSRFToken": csrf_token()})
 
 
 def init_app(app: Flask) -> None:
@@ -67,16 +67,21 @@ def init_app(app: Flask) -> None:
     app.add_template_global(pager)
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
-    @app.context_processor
-    def inject_navigation() -> dict[str, Any]:
-        from cloudmanager.core.navigation import (
-            navigation_html,
-            navigation_sections,
-            visible_navigation,
-        )
+    from cloudmanager.core.navigation import (
+        navigation_html,
+        navigation_sections,
+        visible_navigation,
+    )
 
-        return {
-            "navigation": visible_navigation,
-            "navigation_sections": navigation_sections,
-            "navigation_html": navigation_html,
-        }
+    layout_helpers = {
+        "navigation": visible_navigation,
+        "navigation_sections": navigation_sections,
+        "navigation_html": navigation_html,
+        # Flask-WTF's context processor offers its own csrf_token; this one, registered
+        # later, wins: it signs the token once a minute instead of on every page.
+        "csrf_token": csrf_token,
+    }
+
+    @app.context_processor
+    def inject_layout_helpers() -> dict[str, Any]:
+        return layout_helpers

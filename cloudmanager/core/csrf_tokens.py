@@ -1,0 +1,40 @@
+"""The session's signed CSRF token, signed at most once a minute per process.
+
+Every staff page carries the token (the htmx headers, the sign-out form), and
+Flask-WTF signs it anew on every request: an HMAC over the session's raw token
+and the time. A token signed less than a minute ago serves as well, since one
+is accepted for `WTF_CSRF_TIME_LIMIT` (an hour) after its signing.
+"""
+
+import time
+
+from flask import current_app, g, session
+from flask_wtf.csrf import generate_csrf
+
+SIGN_AGAIN_AFTER = 60.0
+MAX_REMEMBERED = 4096
+
+# (signing key, raw session token) -> (signed at, as time.monotonic(); signed token)
+_signed: dict[tuple[str, str], tuple[float, str]] = {}
+
+
+def csrf_token() -> str:
+    """The signed CSRF token for this request's session (what `generate_csrf` returns).
+
+    Forms rendered later in the request get the same token: Flask-WTF keeps it on `g`.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g:
+        return g.get(field)
+    now = time.monotonic()
+    raw = session.get(field)
+    key = (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    known = _signed.get(key) if isinstance(raw, str) else None
+    if known is not None and now - known[0] < SIGN_AGAIN_AFTER:
+        setattr(g, field, known[1])
+        return known[1]
+    token = generate_csrf()
+    if len(_signed) >= MAX_REMEMBERED:
+        _signed.pop(next(iter(_signed)), None)  # the oldest
+    _signed[(key[0], session[field])] = (now, token)
+    return token

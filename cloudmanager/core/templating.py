@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from cloudmanager.core.csrf_tokens import csrf_token
+from cloudmanager.core.forms import line_messages
 from cloudmanager.core.list_links import pager, sort_header
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(initials, "initials")
+    app.add_template_filter(line_messages, "line_messages")
     app.add_template_global(htmx_headers)
     app.add_template_global(has_endpoint)
     app.add_template_global(fixed_url)

@@ -224,7 +224,7 @@ def test_services_filter_by_product(client, login_as, make_service, make_product
     assert server_service.number in page and storage_service.number not in page
 
 
-def test_the_editor_leaves_a_line_in_another_currency_out_and_names_it_on_save(
+def test_the_editor_leaves_a_line_in_another_currency_out_and_says_why(
     client, login_as, customer, make_product, db
 ):
     dollars = make_product(name="US Server", currency="USD", prices={"monthly": "12.00"})
@@ -234,7 +234,9 @@ def test_the_editor_leaves_a_line_in_another_currency_out_and_names_it_on_save(
         data={"customer_id": str(customer.id), "lines-0-product": f"{dollars.id}:monthly"},
         headers={"HX-Request": "true"},
     )
-    assert "Lines with errors are left out of these totals." in response.get_data(as_text=True)
+    preview = response.get_data(as_text=True)
+    assert "Lines with errors are left out of these totals." in preview
+    assert "Line 1: US Server is priced in USD; this customer pays in EUR." in preview
     saved = _post_order(client, customer, {"product": f"{dollars.id}:monthly", "quantity": "1"})
     assert saved.status_code == 422
     assert "US Server is priced in USD; this customer pays in EUR." in saved.get_data(as_text=True)

@@ -72,10 +72,26 @@ def list_url(endpoint: str, params: Mapping[str, Any]) -> str:
     """
     if _has_arguments(endpoint):
         return url_for(endpoint, **params)
-    items = [(key, value) for key, value in params.items() if value is not None]
-    query = urlencode(items, doseq=True, safe=QUERY_SAFE)
-    base = fixed_url(endpoint)
-    return f"{base}?{query}" if query else base
+    try:
+        key = (id(current_app.url_map), request.script_root, endpoint, tuple(params.items()))
+        url = _LIST_URLS.get(key)
+    except TypeError:  # a list among the values: build it every time
+        key, url = None, None
+    if url is None:
+        items = [(name, value) for name, value in params.items() if value is not None]
+        query = urlencode(items, doseq=True, safe=QUERY_SAFE)
+        base = fixed_url(endpoint)
+        url = f"{base}?{query}" if query else base
+        if key is not None:
+            if len(_LIST_URLS) >= MAX_LIST_URLS:
+                _LIST_URLS.pop(next(iter(_LIST_URLS)), None)  # the oldest
+            _LIST_URLS[key] = url
+    return url
+
+
+# The same filters give the same sort and "First" links on every request: remembered.
+MAX_LIST_URLS = 4096
+_LIST_URLS: dict[tuple, str] = {}
 
 
 def _has_arguments(endpoint: str) -> bool:

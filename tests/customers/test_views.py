@@ -46,6 +46,12 @@ def test_empty_search_shows_an_empty_state(client, login_as, make_customer):
     assert b"No customers match" in client.get("/customers/?q=zzzz").data
 
 
+def test_an_empty_list_offers_the_first_customer(client, login_as):
+    login_as("manager")
+    page = client.get("/customers/").get_data(as_text=True)
+    assert "No customers yet" in page and 'href="/customers/new"' in page
+
+
 def test_create_with_invalid_email_rerenders_form_with_422(client, login_as, customer_data):
     login_as("manager")
     response = client.post("/customers/new", data=form(customer_data, email="nope"), headers=HX)

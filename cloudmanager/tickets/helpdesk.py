@@ -9,7 +9,7 @@ leaves empty comes from the helpdesk's calendar.
 
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, and_, case, select
 
 from cloudmanager.auth.models import User
 from cloudmanager.extensions import db
@@ -44,14 +44,15 @@ def calendar_for(department: str) -> BusinessCalendar:
     )
 
 
+def works_tickets() -> ColumnElement[bool]:
+    """The condition on `User` for active staff who work tickets (everyone but accountants)."""
+    return and_(User.active.is_(True), User.role != "accountant")
+
+
 def ticket_staff() -> list[User]:
-    """Active staff who work tickets (everyone but accountants), by name."""
+    """Active staff who work tickets, by name."""
     return list(
-        db.session.scalars(
-            select(User)
-            .where(User.active.is_(True), User.role != "accountant")
-            .order_by(User.name, User.id)
-        )
+        db.session.scalars(select(User).where(works_tickets()).order_by(User.name, User.id))
     )
 
 

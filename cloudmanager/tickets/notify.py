@@ -13,7 +13,7 @@ from cloudmanager.auth.models import User
 from cloudmanager.auth.tokens import absolute_url
 from cloudmanager.extensions import db
 from cloudmanager.notifications.services import notify_email, notify_sms
-from cloudmanager.tickets.helpdesk import department_member_ids
+from cloudmanager.tickets.helpdesk import department_member_ids, works_tickets
 
 AGENT_ROLES = ("agent", "manager")
 
@@ -25,15 +25,14 @@ def department_agents(department: str) -> list[User]:
     or whose members are all disabled, falls back to every active agent and
     manager, so a new ticket never goes unannounced.
     """
-    active = select(User).where(User.active.is_(True)).order_by(User.id)
     member_ids = department_member_ids(department)
     if member_ids:
-        members = list(
-            db.session.scalars(active.where(User.id.in_(member_ids), User.role != "accountant"))
-        )
-        if members:
-            return members
-    return list(db.session.scalars(active.where(User.role.in_(AGENT_ROLES))))
+        members = select(User).where(works_tickets(), User.id.in_(member_ids)).order_by(User.id)
+        found = list(db.session.scalars(members))
+        if found:
+            return found
+    fallback = select(User).where(User.active.is_(True), User.role.in_(AGENT_ROLES))
+    return list(db.session.scalars(fallback.order_by(User.id)))
 
 
 def subject_line(ticket: Any, text: str | None = None) -> str:

@@ -25,16 +25,16 @@ def csrf_token() -> str:
     """
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field in g:
-        return g.get(field)
+        return str(g.get(field))
     now = time.monotonic()
+    signing_key = str(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
     raw = session.get(field)
-    key = (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
-    known = _signed.get(key) if isinstance(raw, str) else None
+    known = _signed.get((signing_key, raw)) if isinstance(raw, str) else None
     if known is not None and now - known[0] < SIGN_AGAIN_AFTER:
         setattr(g, field, known[1])
         return known[1]
-    token = generate_csrf()
+    token = str(generate_csrf())
     if len(_signed) >= MAX_REMEMBERED:
         _signed.pop(next(iter(_signed)), None)  # the oldest
-    _signed[(key[0], session[field])] = (now, token)
+    _signed[(signing_key, str(session[field]))] = (now, token)
     return token

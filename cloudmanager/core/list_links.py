@@ -36,7 +36,7 @@ def sort_header(
         "dir": "desc" if is_current and ascending else "asc",
     }
     link_params.pop("cursor", None)
-    href = escape(list_url(endpoint or request.endpoint, link_params))
+    href = escape(list_url(_endpoint(endpoint), link_params))
     if is_current:
         sort_attribute = f' aria-sort="{"ascending" if ascending else "descending"}"'
         icon = (
@@ -65,7 +65,7 @@ def pager(
     on_later_page = bool(request.args.get("cursor"))
     if not (page.has_next or on_later_page):
         return Markup("")
-    endpoint = endpoint or request.endpoint
+    endpoint = _endpoint(endpoint)
     link_params = {name: value for name, value in (params or {}).items() if name != "cursor"}
     first = _page_link(
         "First",
@@ -85,6 +85,14 @@ def pager(
         f'<span class="text-body-secondary small">{len(page.items)} shown</span>'
         f'<ul class="pagination pagination-sm mb-0">{first}{following}</ul></nav>'
     )
+
+
+def _endpoint(endpoint: str | None) -> str:
+    """The given endpoint, else the current request's."""
+    found = endpoint or request.endpoint
+    if found is None:
+        raise RuntimeError("a list link needs an endpoint outside a routed request")
+    return found
 
 
 def _page_link(

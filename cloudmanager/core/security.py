@@ -1,5 +1,7 @@
 """Security headers on every response: CSP without inline code, and friends."""
 
+from typing import Iterable
+
 from flask import Flask, Response
 
 # The SHA-256 of the empty string: allows only *empty* <style> elements, which
@@ -48,12 +50,9 @@ def add_security_headers(response: Response) -> Response:
     One pass over the response's headers: six `setdefault`s scanned them six times.
     """
     chosen = {name.lower() for name, _value in response.headers} & _NAMES
+    items: Iterable[tuple[str, str]] = SECURITY_HEADER_ITEMS
     if chosen:
-        items = [
-            (name, value) for name, value in SECURITY_HEADER_ITEMS if name.lower() not in chosen
-        ]
-    else:
-        items = SECURITY_HEADER_ITEMS
+        items = [(name, value) for name, value in items if name.lower() not in chosen]
     response.headers.extend(items)
     return response
 

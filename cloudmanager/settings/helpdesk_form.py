@@ -9,7 +9,8 @@ its field; the settings service checks everything again before it stores it.
 from typing import Any, Callable
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
+from wtforms import TextAreaField
 from wtforms import IntegerField, ValidationError
 from wtforms.validators import Optional
 
@@ -35,6 +36,11 @@ def checked(rule: Callable[[Any], Any]) -> Callable[[Any, Any], None]:
 class DepartmentForm(Form):
     """One department's own time zone, hours, holidays and members (empty: the helpdesk's)."""
 
+    def validate_works_holidays(self, field: Any) -> None:
+        """Own holidays and none at all cannot both hold."""
+        if field.data and validation.lines(self.holidays.data or ""):
+            raise ValidationError("It has holidays of its own: clear them, or untick this.")
+
     department = HiddenField()
     timezone = StringField(
         "Time zone",
@@ -46,6 +52,10 @@ class DepartmentForm(Form):
         validators=[checked(validation.holidays)],
         description="One date per line; empty: the helpdesk's holidays.",
         render_kw={"rows": 3},
+    )
+    works_holidays = BooleanField(
+        "Works through holidays",
+        description="Its SLA clocks keep running on the helpdesk's holidays (a 24/7 desk).",
     )
     members = MultiCheckboxField(
         "Members",
@@ -116,6 +126,7 @@ class HelpdeskForm(SettingsForm):
                     "department": name,
                     "timezone": own.get("timezone", ""),
                     "holidays": "\n".join(own.get("holidays") or []),
+                    "works_holidays": bool(own.get("works_holidays")),
                     "members": values["department_members"].get(name, []),
                     **{f"hours_{day}": hours.get(day, "") for day in WEEKDAYS},
                 }
@@ -145,6 +156,7 @@ class HelpdeskForm(SettingsForm):
                     "timezone": entry["timezone"].data,
                     "business_hours": {d: entry[f"hours_{d}"].data for d in WEEKDAYS},
                     "holidays": entry["holidays"].data,
+                    "works_holidays": entry["works_holidays"].data,
                 }
                 for entry in own
             },

@@ -200,10 +200,12 @@ def _mapping(value: Any) -> dict:
 
 
 def department_calendars(value: Any) -> dict[str, dict[str, Any]]:
-    """department → its own {"timezone", "business_hours", "holidays"}.
+    """department → its own {"timezone", "business_hours", "holidays"[, "works_holidays"]}.
 
     An empty part means the helpdesk's (hours empty on every day: the
-    helpdesk's hours); departments that set nothing are left out.
+    helpdesk's hours); `works_holidays` (kept only when true) means no holidays
+    at all, and cannot come with holidays of its own. Departments that set
+    nothing are left out.
     """
     result: dict[str, dict[str, Any]] = {}
     for name, calendar in _mapping(value).items():
@@ -215,9 +217,14 @@ def department_calendars(value: Any) -> dict[str, dict[str, Any]]:
                 "business_hours": business_hours(calendar.get("business_hours")),
                 "holidays": holidays(calendar.get("holidays")),
             }
+            if calendar.get("works_holidays"):
+                if own["holidays"]:
+                    raise ValueError("it has holidays of its own and works through holidays.")
+                own["works_holidays"] = True
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
-        if name and (own["timezone"] or any(own["business_hours"].values()) or own["holidays"]):
+        chosen = own["timezone"] or own["holidays"] or own.get("works_holidays")
+        if name and (chosen or any(own["business_hours"].values())):
             result[name] = own
     return result
 

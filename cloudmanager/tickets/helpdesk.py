@@ -33,13 +33,15 @@ def calendar_for(department: str) -> BusinessCalendar:
     """The business hours, holidays and time zone the department's SLA clocks run on.
 
     Each part the department does not set itself (no hours on any day, no
-    holidays, no time zone) is the helpdesk's.
+    holidays, no time zone) is the helpdesk's; a department that works through
+    holidays has none.
     """
     own = helpdesk_setting("helpdesk.department_calendars").get(department) or {}
     hours = own.get("business_hours") or {}
+    days_off = own.get("holidays") or helpdesk_setting("helpdesk.holidays")
     return BusinessCalendar.from_settings(
         hours if any(hours.values()) else helpdesk_setting("helpdesk.business_hours"),
-        own.get("holidays") or helpdesk_setting("helpdesk.holidays"),
+        [] if own.get("works_holidays") else days_off,
         own.get("timezone") or helpdesk_setting("helpdesk.timezone") or "UTC",
     )
 

@@ -1,6 +1,7 @@
 """Settings pages through the test client: edit, validate, logo upload and its display."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -142,7 +143,8 @@ def helpdesk_form_data(**changes) -> dict:
             for leaf in sub if sub.type == "FormField" else [sub]:
                 data[leaf.name] = leaf.data
     data.update(changes)
-    return {k: v for k, v in data.items() if v is not None and k != "csrf_token"}
+    # A browser leaves unticked checkboxes out.
+    return {k: v for k, v in data.items() if v not in (None, False) and k != "csrf_token"}
 
 
 def test_helpdesk_form_round_trips_hours_holidays_and_sla(client, login_as):
@@ -207,6 +209,24 @@ def test_bad_department_input_shows_next_to_its_field_and_stores_nothing(client,
     assert 'id="per_department-2-timezone-error">Unknown time zone' in html
     assert 'id="per_department-2-holidays-error">someday is not a date' in html
     assert get_setting("helpdesk.department_calendars") == {}
+
+
+def test_a_department_can_work_through_the_helpdesks_holidays(client, login_as):
+    login_as("admin")
+    data = helpdesk_form_data(**{"per_department-1-works_holidays": "y"})
+    assert client.post("/settings/helpdesk", data=data).status_code == 302
+    assert get_setting("helpdesk.department_calendars")["Billing"]["works_holidays"] is True
+    page = client.get("/settings/helpdesk").get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="per_department-1-works_holidays"[^>]*>', page).group(0)
+    assert " checked " in box and 'type="checkbox"' in box
+    data = helpdesk_form_data(
+        **{"per_department-1-works_holidays": "y", "per_department-1-holidays": "2026-12-24"}
+    )
+    response = client.post("/settings/helpdesk", data=data)
+    assert response.status_code == 422
+    assert "It has holidays of its own: clear them, or untick this." in response.get_data(
+        as_text=True
+    )
 
 
 def test_only_staff_who_work_tickets_can_be_department_members(client, login_as, make_user):

@@ -43,6 +43,10 @@ def test_a_fresh_install_reads_defaults(app):
         ("helpdesk.department_calendars", {"Billing": {"timezone": "Mars/Olympus"}}),
         ("helpdesk.department_calendars", {"Billing": {"holidays": ["2026-02-30"]}}),
         ("helpdesk.department_calendars", ["Billing"]),
+        (
+            "helpdesk.department_calendars",
+            {"Billing": {"holidays": ["2026-12-24"], "works_holidays": True}},
+        ),
         ("helpdesk.department_members", {"Billing": ["someone"]}),
         ("helpdesk.department_members", {"Billing": 7}),
         ("notifications.email_events", ["invoice_burned"]),

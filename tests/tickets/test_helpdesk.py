@@ -106,6 +106,18 @@ def test_a_department_time_zone_and_holidays_replace_the_helpdesks(make_ticket, 
     assert calendar_for("Sales").hours == calendar_for("Billing").hours
 
 
+def test_a_department_that_works_through_holidays_has_none(make_ticket, helpdesk_settings):
+    helpdesk_settings(
+        holidays=["2026-11-30"], department_calendars={"Billing": {"works_holidays": True}}
+    )
+    billing = opened_monday_9(make_ticket, department="Billing", priority="urgent")
+    support = opened_monday_9(make_ticket, department="Technical support", priority="urgent")
+    # Monday 30 Nov is the helpdesk's holiday: support starts Tuesday, Billing at once.
+    assert billing.first_response_due_at == datetime(2026, 11, 30, 10, 0)
+    assert support.first_response_due_at == datetime(2026, 12, 1, 10, 0)
+    assert calendar_for("Billing").hours == calendar_for("Technical support").hours
+
+
 def test_moving_a_ticket_to_another_department_takes_its_calendar(
     make_ticket, helpdesk_settings, users
 ):

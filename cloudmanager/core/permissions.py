@@ -1,16 +1,25 @@
 """The permission matrix, written once as data, and the one place it is enforced.
 
-`PERMISSIONS` says which roles hold each permission; `ENDPOINTS` says which
-permission each route needs. A `before_request` hook checks every request
-(pages, htmx fragments and API calls) against them. A route missing from
-`ENDPOINTS` is refused: forgetting to list a route fails closed, and a test
-walks the URL map to make sure none is left out.
+`PERMISSIONS` says which roles hold each permission; `ENDPOINTS` (in
+`core/endpoints.py`) says which permission each route needs. A `before_request`
+hook checks every request (pages, htmx fragments and API calls) against them.
+A route missing from `ENDPOINTS` is refused: forgetting to list a route fails
+closed, and a test walks the URL map to make sure none is left out.
 """
 
 from typing import Any
 
 from flask import Flask, request
 from flask_login import current_user
+
+from cloudmanager.core.endpoints import (  # noqa: F401  (the levels are re-exported here)
+    API,
+    ENDPOINT_PREFIXES,
+    ENDPOINTS,
+    PORTAL,
+    PUBLIC,
+    SIGNED_IN,
+)
 
 ROLES = ("admin", "manager", "agent", "accountant")
 ROLE_LABELS = {
@@ -22,11 +31,6 @@ ROLE_LABELS = {
 
 ALL = frozenset(ROLES)
 
-# Route access levels that are not permissions of the matrix.
-PUBLIC = "public"  # anyone, signed in or not
-SIGNED_IN = "signed-in"  # any signed-in staff user
-PORTAL = "portal"  # a signed-in customer user (checked by the portal itself)
-API = "api"  # bearer-token requests (checked by the API's token scopes)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboard.view": ALL,
@@ -108,189 +112,6 @@ PERMISSION_LABELS: dict[str, str] = {
     "services.manage": "Suspend, resume, cancel, terminate and change services",
     "billing.view": "See billing runs and the renewal preview",
     "billing.run": "Start a billing run",
-}
-
-ENDPOINTS: dict[str, str] = {
-    "static": PUBLIC,
-    "dashboard.healthz": PUBLIC,
-    "dashboard.favicon": PUBLIC,
-    "dashboard.index": "dashboard.view",
-    "dashboard.jobs": "jobs.view",
-    "auth.login": PUBLIC,
-    "auth.login_code": PUBLIC,
-    "auth.logout": PUBLIC,
-    "auth.enrol": PUBLIC,
-    "auth.enrol_qr": PUBLIC,
-    "auth.recovery_codes": SIGNED_IN,
-    "auth.forgot_password": PUBLIC,
-    "auth.reset_password": PUBLIC,
-    "auth.accept_invite": PUBLIC,
-    "auth.account": SIGNED_IN,
-    "auth.change_password": SIGNED_IN,
-    "auth.regenerate_recovery_codes": SIGNED_IN,
-    "auth.disable_2fa": SIGNED_IN,
-    "auth.users": "users.manage",
-    "auth.invite_user": "users.manage",
-    "auth.user_detail": "users.manage",
-    "auth.change_role": "users.manage",
-    "auth.set_user_active": "users.manage",
-    "auth.reset_user_2fa": "users.manage",
-    "auth.audit_log": "audit.view",
-    "api.openapi_json": PUBLIC,
-    "api.swagger_ui": PUBLIC,
-    "api.redoc": PUBLIC,
-    "api_tokens.index": SIGNED_IN,
-    "api_tokens.create": SIGNED_IN,
-    "api_tokens.revoke": SIGNED_IN,
-    "webhooks.index": "webhooks.manage",
-    "webhooks.create": "webhooks.manage",
-    "webhooks.detail": "webhooks.manage",
-    "webhooks.update": "webhooks.manage",
-    "webhooks.delete": "webhooks.manage",
-    "webhooks.redeliver": "webhooks.manage",
-    "reporting.index": "reports.view",
-    "reporting.show": "reports.view",
-    "reporting.export_csv": "reports.view",
-    "customers.index": "customers.view",
-    "customers.detail": "customers.view",
-    "customers.tab": "customers.view",
-    "customers.export": "customers.export",
-    "customers.create": "customers.edit",
-    "customers.edit": "customers.edit",
-    "customers.edit_billing": "customers.edit_billing",
-    "customers.deactivate": "customers.edit",
-    "customers.reactivate": "customers.edit",
-    "customers.delete": "customers.delete",
-    "customers.add_note": "customers.note",
-    "customers.new_contact": "customers.edit",
-    "customers.edit_contact": "customers.edit",
-    "customers.delete_contact": "customers.edit",
-    "customers.import_upload": "customers.import",
-    "customers.import_mapping": "customers.import",
-    "customers.import_start": "customers.import",
-    "customers.import_progress": "customers.import",
-    "customers.import_report": "customers.import",
-    "tickets.index": "tickets.view",
-    "tickets.detail": "tickets.view",
-    "tickets.new": "tickets.reply",
-    "tickets.attachment": "tickets.view",
-    "tickets.reply": "tickets.reply",
-    "tickets.canned_insert": "tickets.reply",
-    "tickets.update": "tickets.reply",
-    "tickets.link_customer": "tickets.reply",
-    "tickets.canned": "tickets.manage",
-    "tickets.create_canned_response": "tickets.manage",
-    "tickets.delete_canned_response": "tickets.manage",
-    "tickets.inbound_mail": API,
-    "portal.login": PUBLIC,
-    "portal.login_code": PUBLIC,
-    "portal.logout": PUBLIC,
-    "portal.forgot_password": PUBLIC,
-    "portal.reset_password": PUBLIC,
-    "portal.accept_invite": PUBLIC,
-    "portal.index": PORTAL,
-    "portal.tickets": PORTAL,
-    "portal.new_ticket": PORTAL,
-    "portal.ticket": PORTAL,
-    "portal.reply": PORTAL,
-    "portal.close_ticket": PORTAL,
-    "portal.reopen_ticket": PORTAL,
-    "portal.attachment": PORTAL,
-    "portal.account": PORTAL,
-    "portal.change_password": PORTAL,
-    "portal.enrol_2fa": PORTAL,
-    "portal.enrol_qr": PORTAL,
-    "portal.disable_2fa": PORTAL,
-    "portal.regenerate_recovery_codes": PORTAL,
-    "portal.invoices": PORTAL,
-    "portal.invoice": PORTAL,
-    "portal.invoice_pdf": PORTAL,
-    "portal.invoice_pdf_status": PORTAL,
-    "portal.credit_note_pdf": PORTAL,
-    "portal.credit_note_pdf_status": PORTAL,
-    "portal.statement": PORTAL,
-    "portal.statement_pdf": PORTAL,
-    "portal.statement_pdf_status": PORTAL,
-    "portal.services": PORTAL,
-    "portal.service": PORTAL,
-    "portal.cancel_service": PORTAL,
-    "portal.keep_service": PORTAL,
-    "portal.catalog": PORTAL,
-    "portal.new_order": PORTAL,
-    "portal.order_preview": PORTAL,
-    "portal.orders": PORTAL,
-    "portal.order": PORTAL,
-    "portal_access.invite": "portal.invite",
-    "portal_access.revoke": "portal.invite",
-    "products.index": "products.view",
-    "products.detail": "products.view",
-    "products.new": "products.edit",
-    "products.edit": "products.edit",
-    "products.archive": "products.edit",
-    "products.restore": "products.edit",
-    "products.delete": "products.edit",
-    "products.groups": "products.edit",
-    "products.edit_group": "products.edit",
-    "products.tax_rates": "products.view",
-    "products.new_tax_rate": "taxes.edit",
-    "products.edit_tax_rate": "taxes.edit",
-    "products.supersede_tax_rate": "taxes.edit",
-    "products.delete_tax_rate": "taxes.edit",
-    "settings.index": "settings.billing",
-    "settings.company": "settings.edit",
-    "settings.upload_logo": "settings.edit",
-    "settings.remove_logo": "settings.edit",
-    "settings.logo": PUBLIC,
-    "settings.locale": "settings.edit",
-    "settings.invoicing": "settings.billing",
-    "settings.helpdesk": "settings.edit",
-    "settings.rename_department": "settings.edit",
-    "settings.notifications": "settings.edit",
-    "settings.security": "settings.edit",
-    "settings.email_templates": "settings.view",
-    "settings.email_template": "settings.edit",
-    "settings.email_template_preview": "settings.view",
-    "settings.email_template_preview_html": "settings.view",
-    "settings.reset_email_template": "settings.edit",
-    "invoices.index": "invoices.view",
-    "invoices.summary": "invoices.view",
-    "invoices.export": "invoices.export",
-    "invoices.detail": "invoices.view",
-    "invoices.pdf": "invoices.view",
-    "invoices.credit_note_pdf": "invoices.view",
-    "invoices.new": "invoices.edit",
-    "invoices.edit": "invoices.edit",
-    "invoices.preview": "invoices.edit",
-    "invoices.line_row": "invoices.edit",
-    "invoices.delete": "invoices.edit",
-    "invoices.issue": "invoices.edit",
-    "invoices.email": "invoices.edit",
-    "invoices.record_payment": "invoices.payments",
-    "invoices.void": "invoices.void",
-    "invoices.credit_note": "invoices.void",
-    "invoices.prepare_statement": "invoices.view",
-    "invoices.statement_pdf": "invoices.view",
-    "orders.index": "orders.view",
-    "orders.new": "orders.edit",
-    "orders.preview": "orders.edit",
-    "orders.line_row": "orders.edit",
-    "orders.detail": "orders.view",
-    "orders.edit": "orders.edit",
-    "orders.accept": "orders.decide",
-    "orders.cancel": "orders.decide",
-    "orders.fraud": "orders.decide",
-    "services.index": "services.view",
-    "services.detail": "services.view",
-    "services.action": "services.manage",
-    "services.change": "services.manage",
-    "billing.runs": "billing.view",
-    "billing.run_detail": "billing.view",
-    "billing.start_run": "billing.run",
-}
-
-# Every route of a blueprint with one of these prefixes has the given level.
-ENDPOINT_PREFIXES: dict[str, str] = {
-    "api_v1.": API,
 }
 
 

@@ -19,7 +19,8 @@ def render_permissions_markdown() -> str:
     lines = [
         "# Permissions",
         "",
-        "Generated from `cloudmanager/core/permissions.py` by `flask permissions-doc`;"
+        "Generated from `cloudmanager/core/permissions.py` (the matrix) and"
+        " `cloudmanager/core/endpoints.py` (the routes) by `flask permissions-doc`;"
         " a test fails when this file is out of date.",
         "",
         "## Roles and permissions",

@@ -2,7 +2,7 @@
 
 Every department gets a sub-form (its own time zone, hours, holidays and
 members); what it leaves empty is the helpdesk's. Fields check their input
-with the settings rules (`settings.validation`), so a bad value shows next to
+with the settings rules (`settings.helpdesk_rules`), so a bad value shows next to
 its field; the settings service checks everything again before it stores it.
 """
 
@@ -14,9 +14,9 @@ from wtforms import TextAreaField
 from wtforms import IntegerField, ValidationError
 from wtforms.validators import Optional
 
-from cloudmanager.settings import validation
+from cloudmanager.settings import helpdesk_rules
 from cloudmanager.settings.forms import MultiCheckboxField, SettingsForm
-from cloudmanager.settings.validation import PRIORITIES, WEEKDAYS
+from cloudmanager.settings.helpdesk_rules import PRIORITIES, WEEKDAYS
 
 HOURS_PATTERN = r"\d\d:\d\d-\d\d:\d\d"
 
@@ -38,18 +38,18 @@ class DepartmentForm(Form):
 
     def validate_works_holidays(self, field: Any) -> None:
         """Own holidays and none at all cannot both hold."""
-        if field.data and validation.lines(self.holidays.data or ""):
+        if field.data and helpdesk_rules.lines(self.holidays.data or ""):
             raise ValidationError("It has holidays of its own: clear them, or untick this.")
 
     department = HiddenField()
     timezone = StringField(
         "Time zone",
-        validators=[checked(validation.optional_timezone)],
+        validators=[checked(helpdesk_rules.optional_timezone)],
         description="Empty: the helpdesk's time zone.",
     )
     holidays = TextAreaField(
         "Holidays",
-        validators=[checked(validation.holidays)],
+        validators=[checked(helpdesk_rules.holidays)],
         description="One date per line; empty: the helpdesk's holidays.",
         render_kw={"rows": 3},
     )
@@ -78,12 +78,12 @@ class HelpdeskForm(SettingsForm):
     departments = TextAreaField("Departments", description="One per line.", render_kw={"rows": 4})
     timezone = StringField(
         "Time zone",
-        validators=[checked(validation.timezone)],
+        validators=[checked(helpdesk_rules.timezone)],
         description="IANA name, e.g. Europe/Berlin.",
     )
     holidays = TextAreaField(
         "Holidays",
-        validators=[checked(validation.holidays)],
+        validators=[checked(helpdesk_rules.holidays)],
         description="One date per line, e.g. 2026-12-25.",
         render_kw={"rows": 4},
     )
@@ -137,7 +137,7 @@ class HelpdeskForm(SettingsForm):
         """Back into the stored shapes; sub-forms of departments no longer listed are dropped."""
         from cloudmanager.products.models import SUPPORT_TIERS
 
-        listed = set(validation.lines(self.departments.data))
+        listed = set(helpdesk_rules.lines(self.departments.data))
         own = [entry for entry in self.per_department if entry["department"].data in listed]
         return {
             "helpdesk.departments": self.departments.data,
@@ -180,7 +180,7 @@ def _add_helpdesk_fields() -> None:
         for form_class, extra in ((HelpdeskForm, {"placeholder": "closed"}), (DepartmentForm, {})):
             field = StringField(
                 day.title(),
-                validators=[checked(validation.hours_span)],
+                validators=[checked(helpdesk_rules.hours_span)],
                 render_kw={"pattern": HOURS_PATTERN, **extra},
             )
             setattr(form_class, f"hours_{day}", field)

@@ -195,7 +195,7 @@ def invoicing():
 
 def _helpdesk_context(**context):
     from cloudmanager.products.models import SUPPORT_TIERS
-    from cloudmanager.settings.validation import PRIORITIES, WEEKDAYS
+    from cloudmanager.settings.helpdesk_rules import PRIORITIES, WEEKDAYS
 
     context.setdefault("rename_form", RenameDepartmentForm(formdata=None))
     return {"tiers": SUPPORT_TIERS, "priorities": PRIORITIES, "weekdays": WEEKDAYS, **context}

@@ -11,11 +11,13 @@ import time
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
+from cloudmanager.core.bounded import BoundedDict
+
 SIGN_AGAIN_AFTER = 60.0
 MAX_REMEMBERED = 4096
 
 # (signing key, raw session token) -> (signed at, as time.monotonic(); signed token)
-_signed: dict[tuple[str, str], tuple[float, str]] = {}
+_signed: BoundedDict[tuple[str, str], tuple[float, str]] = BoundedDict(MAX_REMEMBERED)
 
 
 def csrf_token() -> str:
@@ -34,7 +36,5 @@ def csrf_token() -> str:
         setattr(g, field, known[1])
         return known[1]
     token = str(generate_csrf())
-    if len(_signed) >= MAX_REMEMBERED:
-        _signed.pop(next(iter(_signed)), None)  # the oldest
-    _signed[(signing_key, str(session[field]))] = (now, token)
+    _signed.remember((signing_key, str(session[field])), (now, token))
     return token

@@ -15,6 +15,8 @@ from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from cloudmanager.core.bounded import BoundedDict
+
 MAX_REMEMBERED = 2048
 
 
@@ -23,7 +25,7 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         # cookie value -> (expires at, as time.time(); the session data)
-        self._verified: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._verified: BoundedDict[str, tuple[float, dict[str, Any]]] = BoundedDict(MAX_REMEMBERED)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """The session of the request's cookie; an empty one if it is missing or refused."""
@@ -42,10 +44,5 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
             data, signed_at = serializer.loads(value, max_age=int(lifetime), return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        self._remember(value, signed_at.timestamp() + lifetime, data)
+        self._verified.remember(value, (signed_at.timestamp() + lifetime, data))
         return self.session_class(copy.deepcopy(data))
-
-    def _remember(self, value: str, expires_at: float, data: dict[str, Any]) -> None:
-        if len(self._verified) >= MAX_REMEMBERED:
-            self._verified.pop(next(iter(self._verified)), None)  # the oldest
-        self._verified[value] = (expires_at, data)

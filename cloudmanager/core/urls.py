@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
+from cloudmanager.core.bounded import BoundedDict
+
 _URLS: dict[tuple, str] = {}
 
 
@@ -83,15 +85,12 @@ def list_url(endpoint: str, params: Mapping[str, Any]) -> str:
         base = fixed_url(endpoint)
         url = f"{base}?{query}" if query else base
         if key is not None:
-            if len(_LIST_URLS) >= MAX_LIST_URLS:
-                _LIST_URLS.pop(next(iter(_LIST_URLS)), None)  # the oldest
-            _LIST_URLS[key] = url
+            _LIST_URLS.remember(key, url)
     return url
 
 
 # The same filters give the same sort and "First" links on every request: remembered.
-MAX_LIST_URLS = 4096
-_LIST_URLS: dict[tuple, str] = {}
+_LIST_URLS: BoundedDict[tuple, str] = BoundedDict(4096)
 
 
 def _has_arguments(endpoint: str) -> bool:

@@ -52,7 +52,7 @@ def test_changes_inside_one_request_do_not_reach_the_next(app):
 
 
 def test_the_oldest_cookies_are_forgotten_first(app, monkeypatch):
-    monkeypatch.setattr(sessions, "MAX_REMEMBERED", 2)
+    monkeypatch.setattr(app.session_interface._verified, "limit", 2)
     cookies = [_signed_cookie(app, {"n": n}) for n in range(3)]
     for cookie in cookies:
         _open(app, cookie)

@@ -9,9 +9,17 @@ its field; the settings service checks everything again before it stores it.
 from typing import Any, Callable
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
-from wtforms import TextAreaField
-from wtforms import IntegerField, ValidationError
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import Optional
 
 from cloudmanager.settings import helpdesk_rules

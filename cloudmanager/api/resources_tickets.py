@@ -26,7 +26,7 @@ from cloudmanager.api.schemas_tickets import (
 from cloudmanager.auth.models import User
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.extensions import db
-from cloudmanager.tickets import services
+from cloudmanager.tickets import changes, services
 from cloudmanager.tickets.models import Ticket, TicketMessage
 from cloudmanager.tickets.queries import ticket_list_statement
 
@@ -160,18 +160,18 @@ def _assignee(user_id: int | None):
 def update_ticket_api(ticket_id: int, body: TicketPatch):
     """Change status, priority, department, assignee or tags (the SLA clocks follow)."""
     ticket = find_ticket(ticket_id)
-    changes = body.changes()
+    wanted = body.changes()
     by = api_user()
-    if "status" in changes:
-        services.change_status(ticket, changes["status"], by=by)
-    if "priority" in changes:
-        services.change_priority(ticket, changes["priority"], by=by)
-    if "department" in changes:
-        services.change_department(ticket, changes["department"], by=by)
-    if "assignee_id" in changes:
-        services.change_assignee(ticket, _assignee(changes["assignee_id"]), by=by)
-    if "tags" in changes:
-        services.set_tags(ticket, changes["tags"], by=by)
+    if "status" in wanted:
+        services.change_status(ticket, wanted["status"], by=by)
+    if "priority" in wanted:
+        changes.change_priority(ticket, wanted["priority"], by=by)
+    if "department" in wanted:
+        changes.change_department(ticket, wanted["department"], by=by)
+    if "assignee_id" in wanted:
+        changes.change_assignee(ticket, _assignee(wanted["assignee_id"]), by=by)
+    if "tags" in wanted:
+        changes.set_tags(ticket, wanted["tags"], by=by)
     db.session.flush()
     return TicketOut.of(ticket)
 

@@ -139,7 +139,8 @@ def _seed_canned() -> None:
 
 def _seed_ticket(n, customer, spec, agents) -> None:
     from cloudmanager.core.timeutil import utcnow
-    from cloudmanager.tickets.services import add_reply, apply_sla, change_assignee, change_status
+    from cloudmanager.tickets.changes import change_assignee
+    from cloudmanager.tickets.services import add_reply, apply_sla, change_status
     from cloudmanager.tickets.services import open_ticket
 
     subject, department, priority, body, conversation, status = spec

@@ -12,7 +12,7 @@ from cloudmanager.core.htmx import redirect_to, render_page, toast
 from cloudmanager.core.pagination import clamp_page_size, keyset_page
 from cloudmanager.core.permissions import can
 from cloudmanager.extensions import db
-from cloudmanager.tickets import bp, services
+from cloudmanager.tickets import bp, changes, services
 from cloudmanager.tickets.attachments import max_upload_label, send_attachment
 from cloudmanager.tickets.forms import FilterForm, LinkCustomerForm, PropertiesForm, ReplyForm
 from cloudmanager.tickets.helpdesk import departments, ticket_staff
@@ -165,16 +165,16 @@ def _apply_change(ticket: Ticket, name: str, value: str) -> None:
     if name == "status":
         services.change_status(ticket, value, by=current_user)
     elif name == "priority":
-        services.change_priority(ticket, value, by=current_user)
+        changes.change_priority(ticket, value, by=current_user)
     elif name == "department":
-        services.change_department(ticket, value, by=current_user)
+        changes.change_department(ticket, value, by=current_user)
     elif name == "assignee":
         user = db.session.get(User, int(value)) if value.isdigit() else None
         if value and user is None:
             raise DomainError("Choose an agent.", field="assignee")
-        services.change_assignee(ticket, user, by=current_user)
+        changes.change_assignee(ticket, user, by=current_user)
     elif name == "tags":
-        services.set_tags(ticket, value.split(","), by=current_user)
+        changes.set_tags(ticket, value.split(","), by=current_user)
     else:
         raise DomainError("Nothing to change.")
 
@@ -222,7 +222,7 @@ def link_customer(ticket_id: int):
     if not form.validate_on_submit() or customer is None:
         flash(f"No customer has the number {number or '(empty)'}.", "danger")
     else:
-        services.link_customer(ticket, customer, by=current_user)
+        changes.link_customer(ticket, customer, by=current_user)
         db.session.commit()
         flash(f"Linked to {customer.name}.", "success")
     return redirect_to(url_for("tickets.detail", ticket_id=ticket.id))

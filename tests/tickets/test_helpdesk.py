@@ -8,7 +8,7 @@ from sqlalchemy import select
 from cloudmanager.customers.models import Contact
 from cloudmanager.notifications.models import Notification
 from cloudmanager.orders.lifecycle import cancel_service
-from cloudmanager.tickets import services
+from cloudmanager.tickets import changes, services
 from cloudmanager.tickets.helpdesk import calendar_for, support_tier_for
 
 MONDAY_9 = datetime(2026, 11, 30, 8, 0)  # 09:00 in Berlin (UTC+1)
@@ -78,7 +78,7 @@ def test_linking_a_customer_takes_its_tier(make_customer, make_service, db, user
         subject="Help", body="Hi", department="Sales", requester_email="x@unknown.example"
     )
     assert ticket.support_tier == "standard"
-    services.link_customer(ticket, customer, by=users["agent"])
+    changes.link_customer(ticket, customer, by=users["agent"])
     assert ticket.support_tier == "premium"
 
 
@@ -124,7 +124,7 @@ def test_moving_a_ticket_to_another_department_takes_its_calendar(
     late_shift = {day: "12:00-20:00" for day in WEEKDAYS}
     helpdesk_settings(department_calendars={"Billing": {"business_hours": late_shift}})
     ticket = opened_monday_9(make_ticket, priority="urgent")
-    services.change_department(ticket, "Billing", by=users["agent"])
+    changes.change_department(ticket, "Billing", by=users["agent"])
     assert ticket.first_response_due_at == datetime(2026, 11, 30, 13, 0)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cloudmanager.auth.models import AuditEntry
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.notifications.models import Notification
-from cloudmanager.tickets import services
+from cloudmanager.tickets import changes, services
 from cloudmanager.tickets.models import Ticket
 
 MONDAY_9 = datetime(2026, 11, 30, 8, 0)  # 09:00 in Berlin (UTC+1)
@@ -45,7 +45,7 @@ def test_sla_due_times_follow_priority_and_business_hours(make_ticket):
 def test_changing_the_priority_recomputes_the_due_times(make_ticket, users, db):
     with mock.patch("cloudmanager.tickets.services.utcnow", return_value=MONDAY_9):
         ticket = make_ticket(priority="low")
-        services.change_priority(ticket, "urgent", by=users["agent"])
+        changes.change_priority(ticket, "urgent", by=users["agent"])
     assert ticket.first_response_due_at == datetime(2026, 11, 30, 10, 0)
 
 
@@ -110,7 +110,7 @@ def test_urgent_replies_also_text_contacts_who_accept_sms(make_customer, make_ti
 
 def test_assignment_notifies_the_assignee_and_is_audited(make_ticket, users, db):
     ticket = make_ticket()
-    services.change_assignee(ticket, users["agent"], by=users["manager"])
+    changes.change_assignee(ticket, users["agent"], by=users["manager"])
     db.session.commit()
     assert [n.recipient for n in outbox(db, template="ticket_staff_assigned")] == [
         users["agent"].email
@@ -123,7 +123,7 @@ def test_assignment_notifies_the_assignee_and_is_audited(make_ticket, users, db)
 
 def test_accountants_cannot_be_assigned(make_ticket, users):
     with pytest.raises(ValidationFailed):
-        services.change_assignee(make_ticket(), users["accountant"], by=users["manager"])
+        changes.change_assignee(make_ticket(), users["accountant"], by=users["manager"])
 
 
 def test_notifications_are_sent_once_per_event_even_when_written_twice(make_ticket, users, db):

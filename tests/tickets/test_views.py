@@ -167,7 +167,7 @@ def test_managers_add_canned_responses(client, login_as, db):
 
 
 def test_the_tag_filter_keeps_only_tagged_tickets(client, login_as, make_ticket, users, db):
-    from cloudmanager.tickets.services import set_tags
+    from cloudmanager.tickets.changes import set_tags
 
     tagged = make_ticket(subject="Tagged one")
     make_ticket(subject="Plain one")

@@ -28,17 +28,11 @@ from cloudmanager.extensions import db
 from cloudmanager.infra.queue import enqueue
 from cloudmanager.invoices.breakdown import TaxBreakdown, store_breakdown
 from cloudmanager.invoices.calculation import AmountError, Totals, parse_quantity
+from cloudmanager.invoices.credit_models import CreditEntry, CreditNote, CreditNoteLine
 from cloudmanager.invoices.credit_parts import closed_rates, note_totals, part_net, shown_discount
 from cloudmanager.invoices.events import emit_if_paid
 from cloudmanager.invoices.issuing import lock_invoice, new_revision
-from cloudmanager.invoices.models import (
-    ISSUED,
-    CreditEntry,
-    CreditNote,
-    CreditNoteLine,
-    Invoice,
-    InvoiceLine,
-)
+from cloudmanager.invoices.models import ISSUED, Invoice, InvoiceLine
 from cloudmanager.invoices.numbering import allocate_number
 from cloudmanager.invoices.status import today
 

@@ -23,7 +23,8 @@ from cloudmanager.invoices.calculation import (
     Totals,
     compute_totals,
 )
-from cloudmanager.invoices.models import DRAFT, CreditNote
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import DRAFT
 
 
 def plain_decimal(value: Decimal | None, min_places: int = 0) -> str:

@@ -15,14 +15,8 @@ from cloudmanager.core.audit import audit
 from cloudmanager.core.errors import DomainError
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
-from cloudmanager.invoices.models import (
-    DRAFT,
-    ISSUED,
-    CreditNote,
-    Invoice,
-    InvoiceDocument,
-    InvoiceEmail,
-)
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import DRAFT, ISSUED, Invoice, InvoiceDocument, InvoiceEmail
 from cloudmanager.periodic import register_periodic
 
 log = logging.getLogger(__name__)

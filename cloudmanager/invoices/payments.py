@@ -20,9 +20,10 @@ from cloudmanager.core.errors import Conflict, ValidationFailed
 from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
 from cloudmanager.invoices.calculation import AmountError, parse_money
+from cloudmanager.invoices.credit_models import CreditEntry
 from cloudmanager.invoices.events import emit, emit_if_paid
 from cloudmanager.invoices.issuing import lock_invoice, new_revision
-from cloudmanager.invoices.models import ISSUED, PAYMENT_METHODS, CreditEntry, Invoice, Payment
+from cloudmanager.invoices.models import ISSUED, PAYMENT_METHODS, Invoice, Payment
 from cloudmanager.invoices.status import today
 
 NEEDS_REFERENCE = frozenset({"bank_transfer", "card"})

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
-from cloudmanager.invoices.models import ISSUED, CreditNote, Invoice, Payment
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import ISSUED, Invoice, Payment
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from cloudmanager.core.permissions import can
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 from cloudmanager.invoices import bp
+from cloudmanager.invoices.credit_models import CreditNote
 from cloudmanager.invoices.documents import stored_totals
 from cloudmanager.invoices.jobs import stored_document
 from cloudmanager.invoices.models import (
     STATUS_BADGES,
     STATUS_LABELS,
-    CreditNote,
     Invoice,
     InvoiceDocument,
     InvoiceEmail,

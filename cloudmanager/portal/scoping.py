@@ -81,7 +81,7 @@ def get_invoice(user: Any, invoice_id: int):
 
 def get_credit_note(user: Any, note_id: int):
     """The customer's credit note `note_id`, or NotFound."""
-    from cloudmanager.invoices.models import CreditNote
+    from cloudmanager.invoices.credit_models import CreditNote
 
     return _found(
         select(CreditNote).where(

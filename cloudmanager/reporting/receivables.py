@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 
 from cloudmanager.core.money import ZERO
 from cloudmanager.extensions import db
-from cloudmanager.invoices.models import ISSUED, VOID, CreditNote, Invoice, Payment
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import ISSUED, VOID, Invoice, Payment
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, TOP_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult

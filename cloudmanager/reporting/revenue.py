@@ -13,7 +13,8 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.invoices.models import ISSUED, VOID, CreditNote, Invoice, Payment
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import ISSUED, VOID, Invoice, Payment
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, PERIOD_FILTER
 from cloudmanager.reporting.framework import Column, Report, ReportParams, ReportResult

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Integer, func, literal_column, select, union_all
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.invoices.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from cloudmanager.invoices.credit_models import CreditNote, CreditNoteLine
+from cloudmanager.invoices.models import Invoice, InvoiceLine, Payment
 from cloudmanager.products.models import Product, ProductGroup
 from cloudmanager.reporting.charts import Series, bar_chart
 from cloudmanager.reporting.choices import CURRENCY_FILTER, DEFAULTS, PRODUCT_GROUPS, TOP_FILTER

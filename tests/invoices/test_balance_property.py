@@ -23,17 +23,11 @@ from sqlalchemy import func, select, text
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.money import Money
 from cloudmanager.invoices.breakdown import TaxBreakdown
+from cloudmanager.invoices.credit_models import CreditEntry, CreditNote, CreditNoteLine
 from cloudmanager.invoices.credit_notes import create_credit_note
 from cloudmanager.invoices.drafts import create_draft
 from cloudmanager.invoices.issuing import issue_invoice
-from cloudmanager.invoices.models import (
-    CreditEntry,
-    CreditNote,
-    CreditNoteLine,
-    Invoice,
-    InvoiceLine,
-    Payment,
-)
+from cloudmanager.invoices.models import Invoice, InvoiceLine, Payment
 from cloudmanager.invoices.payments import credit_balance, record_payment
 from tests.invoices.ledger_model import RATES, ZERO, ModelInvoice, ModelLine, cents
 

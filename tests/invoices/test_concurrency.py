@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from cloudmanager.core.errors import Conflict
-from cloudmanager.invoices.models import CreditNote, Invoice
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import Invoice
 
 pytestmark = [
     pytest.mark.postgres,

@@ -190,7 +190,7 @@ def test_a_credit_note_settled_as_credit_refunds_into_the_customer_account(
 ):
     from sqlalchemy import select
 
-    from cloudmanager.invoices.models import CreditEntry, CreditNote
+    from cloudmanager.invoices.credit_models import CreditEntry, CreditNote
 
     invoice = make_issued()  # 119.00
     pay(invoice, "50.00", "TX-C", by=admin)

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from cloudmanager.core.errors import Conflict
-from cloudmanager.invoices.models import CreditNote, Invoice
+from cloudmanager.invoices.credit_models import CreditNote
+from cloudmanager.invoices.models import Invoice
 from cloudmanager.orders import lifecycle as lc
 from cloudmanager.orders.billing import run_billing
 from cloudmanager.orders.changes import change_service

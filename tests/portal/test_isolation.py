@@ -142,7 +142,8 @@ def test_foreign_ids_change_nothing(client, make_portal_user, portal_login, fore
 def test_lists_and_panels_never_show_another_customers_rows(
     client, make_portal_user, portal_login, foreign, db
 ):
-    from cloudmanager.invoices.models import CreditNote, Invoice
+    from cloudmanager.invoices.credit_models import CreditNote
+    from cloudmanager.invoices.models import Invoice
     from cloudmanager.orders.models import Order
 
     portal_login(make_portal_user())

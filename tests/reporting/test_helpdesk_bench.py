@@ -22,7 +22,8 @@ def test_a_small_load_is_consistent_and_every_report_computes(db, make_user):
         pytest.skip("the benchmark loads by COPY into PostgreSQL")
     from bench.reports import fill
     from cloudmanager.invoices.breakdown import TaxBreakdown
-    from cloudmanager.invoices.models import CreditNote, Invoice, InvoiceLine, Payment
+    from cloudmanager.invoices.credit_models import CreditNote
+    from cloudmanager.invoices.models import Invoice, InvoiceLine, Payment
     from cloudmanager.products.demo import seed_catalog, seed_tax_rates
     from cloudmanager.reporting.framework import REPORTS
     from cloudmanager.reporting.params import parse_params

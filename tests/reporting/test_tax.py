@@ -128,7 +128,7 @@ def test_an_invoice_credited_in_three_parts_nets_to_zero_tax_to_the_cent(
 ):
     # 3 × 0.35 @19 %: tax 0.1995 → 0.20. Two notes of one each: 0.0665 → 0.07 apiece;
     # the closing note carries what is left, 0.06 (its own rounding would say 0.07).
-    from cloudmanager.invoices.models import CreditNote
+    from cloudmanager.invoices.credit_models import CreditNote
 
     invoice = issue(make_customer("Cents GmbH"), date(2026, 5, 4), [(3, "0.35", None, None)])
     for day in (5, 6, 7):

@@ -17,35 +17,27 @@ from cloudmanager.tickets.services import apply_sla
 
 def change_priority(ticket: Ticket, priority: str, *, by: Any) -> None:
     """Change the priority; the SLA due times follow."""
-    if priority not in PRIORITIES:
-        raise ValidationFailed({"priority": "Choose a priority."})
-    if priority == ticket.priority:
-        return
-    audit(
-        "ticket.priority_changed",
-        ticket,
-        before={"priority": ticket.priority},
-        after={"priority": priority},
-        actor=by,
-    )
-    ticket.priority = priority
-    apply_sla(ticket, ticket.sla_clock_started_at)
+    _change_timed_field(ticket, "priority", priority, PRIORITIES, "Choose a priority.", by=by)
 
 
 def change_department(ticket: Ticket, department: str, *, by: Any) -> None:
     """Move the ticket to another department (its calendar applies from now on)."""
-    if department not in departments():
-        raise ValidationFailed({"department": "Choose a department."})
-    if department == ticket.department:
-        return
-    audit(
-        "ticket.department_changed",
-        ticket,
-        before={"department": ticket.department},
-        after={"department": department},
-        actor=by,
+    _change_timed_field(
+        ticket, "department", department, departments(), "Choose a department.", by=by
     )
-    ticket.department = department
+
+
+def _change_timed_field(
+    ticket: Ticket, field: str, value: str, allowed: Iterable[str], refusal: str, *, by: Any
+) -> None:
+    """Set a field the SLA due times depend on (audited as `ticket.<field>_changed`)."""
+    if value not in allowed:
+        raise ValidationFailed({field: refusal})
+    old = getattr(ticket, field)
+    if value == old:
+        return
+    audit(f"ticket.{field}_changed", ticket, before={field: old}, after={field: value}, actor=by)
+    setattr(ticket, field, value)
     apply_sla(ticket, ticket.sla_clock_started_at)
 
 

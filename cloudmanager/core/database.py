@@ -3,9 +3,11 @@
 Also creates a missing PostgreSQL database (benches, parallel test workers).
 """
 
+import re
+from functools import lru_cache
 from typing import Any, Sequence
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import Executable, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -33,6 +35,8 @@ def init_database(app: Flask) -> None:
         options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    with app.app_context():
+        reads_without_transaction(db.engine)
 
 
 @event.listens_for(Engine, "connect")
@@ -88,3 +92,49 @@ def ensure_database(url: str) -> str:
     finally:
         server.dispose()
     return url
+
+
+# -- PostgreSQL: reads outside a transaction -------------------------------------------
+# psycopg2 opens a transaction before a request's first SELECT and the pool rolls it back
+# when the request ends: two round trips on every page, as many as the page's own query.
+# A page read (GET, HEAD) therefore starts in autocommit, where each SELECT sees what was
+# committed when it began, exactly as in a READ COMMITTED transaction. The first statement
+# that is not a plain read (a write, a locking or sequence-moving SELECT) opens a real
+# transaction first, so a page that writes still commits or rolls back as one.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_NOT_PLAIN_READ = re.compile(
+    r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b"  # row locks
+    r"|\b(INSERT|UPDATE|DELETE|MERGE)\b"  # a data-modifying WITH
+    r"|\b(pg_\w*lock\w*|nextval|setval)\s*\(",  # advisory locks, sequences
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=2048)
+def is_plain_read(statement: str) -> bool:
+    """True for a SELECT that neither writes, locks nor moves a sequence."""
+    head = statement.lstrip()[:6].upper()
+    return head in ("SELECT", "WITH R", "WITH ") and not _NOT_PLAIN_READ.search(statement)
+
+
+def reads_without_transaction(engine: Engine) -> None:
+    """Let page reads on `engine` (psycopg2 only) run in autocommit until they write."""
+    if engine.dialect.driver == "psycopg2":
+        event.listen(engine.pool, "checkout", read_in_autocommit)
+        event.listen(engine, "before_cursor_execute", begin_before_writing)
+
+
+def read_in_autocommit(dbapi_connection, connection_record, connection_proxy) -> None:
+    """A page read's connection starts in autocommit; everything else in a transaction."""
+    reading = has_request_context() and request.method in SAFE_METHODS
+    if dbapi_connection.autocommit != reading:
+        dbapi_connection.autocommit = reading
+
+
+def begin_before_writing(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Leave autocommit before the first statement that is not a plain read."""
+    dbapi_connection = cursor.connection
+    if getattr(dbapi_connection, "autocommit", False) and (
+        executemany or not is_plain_read(statement)
+    ):
+        dbapi_connection.autocommit = False  # psycopg2 sends BEGIN before this statement

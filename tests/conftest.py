@@ -98,12 +98,14 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def app(config_class, _schema):
     """A fresh app on empty tables, with an app context pushed."""
+    from cloudmanager.core.change_stamps import forget_all
     from cloudmanager.settings.services import invalidate_cache
 
     app = create_app(config_class)
     app.test_client_class = IsolatedClient
     with app.app_context():
         invalidate_cache()
+        forget_all()
         limiter.reset()
         yield app
         _db.session.rollback()
@@ -142,10 +144,13 @@ class QueryCounter:
         self.statements.append(statement)
 
     def __enter__(self):
+        from cloudmanager.core.change_stamps import forget_all
         from cloudmanager.settings.services import invalidate_cache
 
-        # Every measured request then loads the settings once, whatever ran before.
+        # Every measured request then loads the settings (and tags in use) once, whatever
+        # ran before.
         invalidate_cache()
+        forget_all()
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 

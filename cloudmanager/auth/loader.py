@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from sqlalchemy import Select, bindparam, select
 
+from cloudmanager.core.change_stamps import remember_stamps, stamp_columns
 from cloudmanager.extensions import db, login_manager
 from cloudmanager.settings.services import remember_stamp, settings_stamp
 
@@ -25,14 +26,16 @@ def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
 def load_staff(user_id: int, stamp: str):
     """A staff user whose stamp matches and who is still active.
 
-    The same query reads the settings' stamp, so a page whose settings have not
-    changed since this process last read them needs no settings query.
+    The same query reads the settings' stamp and the change stamps, so a page whose
+    settings (or tags in use) have not changed since this process last read them
+    needs no query for them.
     """
     row = db.session.execute(_staff_by_id(), {"id": user_id}).one_or_none()
     if row is None:
         return None
-    user, settings_count, settings_changed_at = row
+    user, settings_count, settings_changed_at, *change_stamps = row
     remember_stamp(settings_count, settings_changed_at)
+    remember_stamps(change_stamps)
     if not user.active or user.session_stamp != stamp:
         return None
     return user
@@ -43,7 +46,7 @@ def _staff_by_id() -> Select:
     """Built once: `session.get` builds and keys a new query on every request."""
     from cloudmanager.auth.models import User
 
-    return select(User, *settings_stamp()).where(User.id == bindparam("id"))
+    return select(User, *settings_stamp(), *stamp_columns()).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader

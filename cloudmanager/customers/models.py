@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.countries import country_name
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
@@ -123,6 +124,10 @@ class CustomerTag(db.Model):
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+# The list's tag filter keeps the tags in use while no write moved this stamp.
+watch(CustomerTag.__table__)
 
 
 class Contact(db.Model):

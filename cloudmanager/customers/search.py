@@ -14,6 +14,7 @@ from typing import Any, Iterator, NamedTuple
 from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal, select, table, text
 from sqlalchemy.orm import selectinload
 
+from cloudmanager.core.change_stamps import StampedValue
 from cloudmanager.core.database import read_rows
 from cloudmanager.core.pagination import (
     Page,
@@ -230,9 +231,20 @@ KNOWN_TAGS = text("""
     """)
 
 
-def known_tags(limit: int = 200) -> list[str]:
-    """Tags in use, in order, for the filter select."""
-    return [tag for (tag,) in read_rows(KNOWN_TAGS, {"limit": limit})]
+def _read_known_tags() -> list[str]:
+    return [tag for (tag,) in read_rows(KNOWN_TAGS, {"limit": KNOWN_TAGS_SHOWN})]
+
+
+KNOWN_TAGS_SHOWN = 200
+_known_tags = StampedValue("customer_tags", _read_known_tags)
+
+
+def known_tags(limit: int = KNOWN_TAGS_SHOWN) -> list[str]:
+    """Up to `limit` (at most 200) tags in use, in order, for the filter select.
+
+    Kept by the process while no write to the customers' tags moved their stamp.
+    """
+    return _known_tags.get()[:limit]
 
 
 def export_rows(filters: CustomerFilters, chunk: int = 1000) -> Iterator[list[Any]]:

@@ -1,0 +1,142 @@
+"""Change stamps: a counter per watched table that database triggers move on every write.
+
+A page may keep what it read from a watched table in the process (`StampedValue`)
+for as long as the table's stamp stays the same. The staff user's query reads
+every stamp (`stamp_columns`), so checking one costs no query of its own. The
+triggers see every writer (the ORM, bulk inserts, cascades) and move the stamp in
+the writer's transaction, so a new stamp becomes visible together with the change.
+On PostgreSQL they run at commit (deferred), so a transaction holds the stamp's row
+lock only while it commits, never while it waits for another lock.
+
+The migration creates the triggers; the DDL events below cover tables made by
+`create_all` (tests, benches). A later SQLite batch migration that rebuilds a
+watched table drops its triggers: such a revision must run `trigger_ddl` again.
+"""
+
+from typing import Any, Callable, Generic, Sequence, TypeVar
+
+from flask import has_request_context, request
+from sqlalchemy import DDL, BigInteger, ColumnElement, String, event, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cloudmanager.extensions import db
+
+REQUEST_KEY = "cloudmanager.change_stamps"
+_UNKNOWN = object()
+T = TypeVar("T")
+
+
+class ChangeStamp(db.Model):  # type: ignore[name-defined]  # (Flask-SQLAlchemy)
+    """How often a watched table was written to (by any statement, committed)."""
+
+    __tablename__ = "change_stamps"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The watched tables, in the order `stamp_columns` reads them.
+WATCHED: list[str] = []
+_VALUES: list["StampedValue"] = []
+
+POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION move_change_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO change_stamps (name, counter) VALUES (TG_TABLE_NAME, 1)
+    ON CONFLICT (name) DO UPDATE SET counter = change_stamps.counter + 1;
+    RETURN NULL;
+END $$
+"""
+
+
+def trigger_ddl(table: str, dialect: str) -> list[str]:
+    """The statements that make every write to `table` move its stamp."""
+    if dialect == "postgresql":
+        return [
+            POSTGRES_FUNCTION,
+            f"CREATE CONSTRAINT TRIGGER {table}_change_stamp "
+            f"AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION move_change_stamp()",
+        ]
+    move = (
+        f"INSERT INTO change_stamps (name, counter) VALUES ('{table}', 1) "
+        "ON CONFLICT (name) DO UPDATE SET counter = counter + 1;"
+    )
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_change_stamp_{operation.lower()} "
+        f"AFTER {operation} ON {table} BEGIN {move} END"
+        for operation in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def drop_trigger_ddl(table: str, dialect: str) -> list[str]:
+    """The statements that undo `trigger_ddl` (the function stays: other tables use it)."""
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_change_stamp ON {table}"]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_change_stamp_{operation}"
+        for operation in ("insert", "update", "delete")
+    ]
+
+
+def watch(table: Any) -> None:
+    """Stamp every write to `table` (a Table), including tables made by `create_all`."""
+    WATCHED.append(table.name)
+    for dialect in ("postgresql", "sqlite"):
+        for statement in trigger_ddl(table.name, dialect):
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+def stamp_columns() -> list[ColumnElement]:
+    """One column per watched table: its stamp. Add them to a query the request runs anyway."""
+    return [
+        select(ChangeStamp.counter)
+        .where(ChangeStamp.name == name)
+        .scalar_subquery()
+        .label(f"{name}_stamp")
+        for name in WATCHED
+    ]
+
+
+def remember_stamps(values: Sequence[Any]) -> None:
+    """The stamps this request read (in `stamp_columns` order)."""
+    request.environ[REQUEST_KEY] = dict(zip(WATCHED, values))
+
+
+class StampedValue(Generic[T]):
+    """What `load` read from `table`, kept by the process while the table's stamp holds.
+
+    Without a stamp read in this request (jobs, commands, the portal) it loads
+    every time. A value loaded after its stamp was read is at worst newer than the
+    stamp; the next stamp differs, so it is never kept past a change. Callers must
+    not change the value they get.
+    """
+
+    def __init__(self, table: str, load: Callable[[], T]):
+        self.table = table
+        self.load = load
+        self._kept: tuple[Any, T] | None = None
+        _VALUES.append(self)
+
+    def get(self) -> T:
+        """The value, from the process while the stamp is unchanged."""
+        stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
+        stamp = stamps.get(self.table, _UNKNOWN) if stamps else _UNKNOWN
+        if stamp is _UNKNOWN:
+            return self.load()
+        kept = self._kept
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = self.load()
+        self._kept = (stamp, value)
+        return value
+
+    def forget(self) -> None:
+        """Drop the kept value."""
+        self._kept = None
+
+
+def forget_all() -> None:
+    """Drop every kept value (tests: stamps restart with every emptied database)."""
+    for value in _VALUES:
+        value.forget()

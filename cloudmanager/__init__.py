@@ -34,7 +34,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `extensions.py`."""
     import cloudmanager.auth.loader  # noqa: F401  (the session's user loader)
     from cloudmanager.core.database import init_database
-    from cloudmanager.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from cloudmanager.extensions import csrf, db, init_limiter, login_manager, mail, migrate
 
     import cloudmanager.models  # noqa: F401  (every table, for metadata and Alembic)
 
@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -23,3 +23,13 @@ def test_the_api_still_limits_reads(app):
         assert not unlimited_page_read()
     with app.test_request_context("/customers/"):
         assert unlimited_page_read()
+
+
+def test_page_reads_never_enter_the_limiter(app, client, login_as, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the limiter looked at a page read")
+
+    monkeypatch.setattr(limiter, "identify_request", refuse)
+    login_as("agent")
+
+    assert client.get("/customers/").status_code == 200

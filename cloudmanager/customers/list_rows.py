@@ -6,6 +6,8 @@ escape, each yielded through the layout's blocks); here a row is one f-string
 with its values escaped. The cells follow the header in `customers/_results.html`.
 """
 
+from datetime import date
+from functools import lru_cache
 from html import escape
 from typing import Any, Iterable
 
@@ -29,7 +31,7 @@ def customer_rows(rows: Iterable[Any], detail_prefix: str) -> Markup:
     prefix = escape(detail_prefix)
     html = []
     # Unpacked in LIST_COLUMNS order: a Row's attribute lookup costs more than the cell.
-    for id_, number, kind, name, email, vat_id, country, status, created_at, tags in rows:
+    for id_, number, kind, name, email, vat_id, country, status, created_on, tags in rows:
         vat = f" · {escape(vat_id)}" if vat_id else ""
         html.append(
             f'<tr><td class="text-nowrap font-monospace small">{escape(number)}</td>'
@@ -39,9 +41,15 @@ def customer_rows(rows: Iterable[Any], detail_prefix: str) -> Markup:
             f"{COUNTRY_CELLS.get(country) or f'<td>{escape(country)}</td>'}"
             f"<td>{_tag_badges(tags) if tags else ''}</td>"
             f"<td>{STATUS_BADGES.get(status, INACTIVE_BADGE)}</td>"
-            f'<td class="text-end text-nowrap">{format_date(created_at)}</td></tr>'
+            f'<td class="text-end text-nowrap">{_day(created_on)}</td></tr>'
         )
     return Markup("\n".join(html))
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date | str) -> str:
+    """A creation day as the list shows it (a page holds few distinct days)."""
+    return format_date(date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 def _tag_badges(tags: str) -> str:

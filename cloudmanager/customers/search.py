@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import selectinload
 
 from cloudmanager.core.change_stamps import StampedValue
@@ -44,7 +57,6 @@ LIST_COLUMNS = (
     Customer.vat_id,
     Customer.country,
     Customer.status,
-    Customer.created_at,
 )
 EXPORT_COLUMNS = (
     "number kind name email phone website vat_id address_line1 address_line2 city postcode "
@@ -192,13 +204,28 @@ def _tags_column(dialect: str) -> Any:
     return select(joined).where(CustomerTag.customer_id == Customer.id).scalar_subquery()
 
 
+def _created_day(dialect: str) -> Any:
+    """The day a customer was created: the list shows no time.
+
+    SQLite stores timestamps as text; its `date()` hands the day over as text, which
+    costs nothing to read, where a timestamp is parsed row by row.
+    """
+    if dialect == "sqlite":
+        return func.date(Customer.created_at, type_=String)
+    return cast(Customer.created_at, Date)
+
+
 @lru_cache(maxsize=256)
 def _list_statement(
     dialect: str, shape: FilterShape, sort: str, descending: bool, paged: bool
 ) -> Select:
     """The list's SELECT for one filter shape, built once: values are bound per request."""
     keys = SORTS[sort]
-    stmt = select(*LIST_COLUMNS, _tags_column(dialect).label("tags")).where(*_conditions(shape))
+    stmt = select(
+        *LIST_COLUMNS,
+        _created_day(dialect).label("created_on"),
+        _tags_column(dialect).label("tags"),
+    ).where(*_conditions(shape))
     if paged:
         stmt = stmt.where(keyset_after(keys, descending))
     return stmt.order_by(*keyset_order(keys, descending)).limit(bindparam("limit"))
@@ -207,7 +234,8 @@ def _list_statement(
 def customer_page(filters: CustomerFilters) -> Page:
     """One keyset page of the filtered list, tags included, in one query.
 
-    Its items are rows of LIST_COLUMNS plus `tags` (TAG_SEPARATOR-joined, or None).
+    Its items are rows of LIST_COLUMNS plus `created_on` (a date, or its ISO text on
+    SQLite) and `tags` (TAG_SEPARATOR-joined, or None).
     """
     keys = SORTS[filters.sort]
     shape, params = _shape_and_params(filters)

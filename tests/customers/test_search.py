@@ -161,6 +161,8 @@ def test_list_rows_show_sorted_tags_escaped_values_and_the_country_name(
     assert badges == ["alpha", "with,comma", "zeta"]
     assert '<span title="Côte d&#x27;Ivoire">CI</span>' in html
     assert f'href="/customers/{customer.id}" class="fw-semibold"' in html
+    created = f"{customer.created_at.day:02d} {customer.created_at:%b %Y}"
+    assert f'<td class="text-end text-nowrap">{created}</td>' in html
 
 
 @pytest.mark.parametrize("values", [["Acme", "not-an-id"], [1, 2], ["Acme", True]])

@@ -25,6 +25,8 @@ def init_database(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options.setdefault("connect_args", {"timeout": 30})
+        # A file has no server that could drop the connection: no "SELECT 1" per checkout.
+        options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("postgresql") and not app.config.get("DATABASE_DURABLE_COMMITS", True):
         # Throwaway databases (the tests): a commit need not wait for its WAL to reach the

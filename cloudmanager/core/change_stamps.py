@@ -49,13 +49,17 @@ END $$
 """
 
 
-def trigger_ddl(table: str, dialect: str) -> list[str]:
-    """The statements that make every write to `table` move its stamp."""
+def trigger_ddl(table: str, dialect: str, columns: Sequence[str] = ()) -> list[str]:
+    """The statements that make every write to `table` move its stamp.
+
+    With `columns`, an UPDATE moves it only when it sets one of them.
+    """
+    update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
     if dialect == "postgresql":
         return [
             POSTGRES_FUNCTION,
             f"CREATE CONSTRAINT TRIGGER {table}_change_stamp "
-            f"AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
+            f"AFTER INSERT OR {update} OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
             "FOR EACH ROW EXECUTE FUNCTION move_change_stamp()",
         ]
     move = (
@@ -63,9 +67,9 @@ def trigger_ddl(table: str, dialect: str) -> list[str]:
         "ON CONFLICT (name) DO UPDATE SET counter = counter + 1;"
     )
     return [
-        f"CREATE TRIGGER IF NOT EXISTS {table}_change_stamp_{operation.lower()} "
+        f"CREATE TRIGGER IF NOT EXISTS {table}_change_stamp_{operation.split()[0].lower()} "
         f"AFTER {operation} ON {table} BEGIN {move} END"
-        for operation in ("INSERT", "UPDATE", "DELETE")
+        for operation in ("INSERT", update, "DELETE")
     ]
 
 
@@ -79,11 +83,14 @@ def drop_trigger_ddl(table: str, dialect: str) -> list[str]:
     ]
 
 
-def watch(table: Any) -> None:
-    """Stamp every write to `table` (a Table), including tables made by `create_all`."""
+def watch(table: Any, columns: Sequence[str] = ()) -> None:
+    """Stamp every write to `table` (a Table; updates only of `columns`, if given).
+
+    Covers tables made by `create_all`; a migration creates the same triggers.
+    """
     WATCHED.append(table.name)
     for dialect in ("postgresql", "sqlite"):
-        for statement in trigger_ddl(table.name, dialect):
+        for statement in trigger_ddl(table.name, dialect, columns):
             event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 

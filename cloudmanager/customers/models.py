@@ -83,7 +83,8 @@ class Customer(db.Model):
 # The live search's trigram index: pg_trgm on PostgreSQL, an FTS5 trigram table kept in
 # sync by triggers on SQLite. The migration creates them; these events cover tables made
 # by create_all (tests, benches). A later SQLite batch migration that rebuilds the
-# customers table drops these triggers: such a revision must run SQLITE_SEARCH_DDL again
+# customers table drops these triggers (and its change stamp's): such a revision must run
+# SQLITE_SEARCH_DDL (and `change_stamps.trigger_ddl`) again
 # and rebuild the index (INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')).
 POSTGRES_SEARCH_DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -113,6 +114,8 @@ for _statement in SQLITE_SEARCH_DDL:
 event.listen(
     Customer.__table__, "before_drop", DDL(SQLITE_SEARCH_DROP).execute_if(dialect="sqlite")
 )
+# The list's country filter keeps the countries in use while no write moved this stamp.
+watch(Customer.__table__, columns=("country",))
 
 
 class CustomerTag(db.Model):

@@ -267,6 +267,32 @@ KNOWN_TAGS_SHOWN = 200
 _known_tags = StampedValue("customer_tags", _read_known_tags)
 
 
+# The same loose index scan over (country, name, id): one probe per country in use.
+COUNTRIES_IN_USE = text("""
+    WITH RECURSIVE countries(country) AS (
+        SELECT min(country) FROM customers
+        UNION ALL
+        SELECT (
+            SELECT min(next.country) FROM customers AS next
+            WHERE next.country > countries.country
+        )
+        FROM countries WHERE countries.country IS NOT NULL
+    )
+    SELECT country FROM countries WHERE country IS NOT NULL
+    """)
+_countries_in_use = StampedValue(
+    "customers", lambda: tuple(country for (country,) in read_rows(COUNTRIES_IN_USE))
+)
+
+
+def countries_in_use() -> tuple[str, ...]:
+    """The codes of the countries customers are in, in order, for the filter select.
+
+    Kept by the process while no customer was added, removed or moved country.
+    """
+    return _countries_in_use.get()
+
+
 def known_tags(limit: int = KNOWN_TAGS_SHOWN) -> list[str]:
     """Up to `limit` (at most 200) tags in use, in order, for the filter select.
 

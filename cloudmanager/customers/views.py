@@ -7,7 +7,7 @@ from flask import Response, abort, flash, request, stream_with_context, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from cloudmanager.core.countries import country_choices
+from cloudmanager.core.countries import country_name
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.htmx import is_htmx, redirect_to, render_page
 from cloudmanager.core.permissions import can
@@ -22,7 +22,13 @@ from cloudmanager.customers.forms import (
 )
 from cloudmanager.customers.list_rows import customer_rows
 from cloudmanager.customers.models import STATUSES, Customer
-from cloudmanager.customers.search import CustomerFilters, customer_page, export_csv, known_tags
+from cloudmanager.customers.search import (
+    CustomerFilters,
+    countries_in_use,
+    customer_page,
+    export_csv,
+    known_tags,
+)
 from cloudmanager.customers.tabs import CUSTOMER_TABS, find_tab
 from cloudmanager.customers.timeline import customer_timeline
 from cloudmanager.extensions import db
@@ -45,14 +51,23 @@ def customer_form_data(customer: Customer) -> dict:
     return {**data, "tags": ", ".join(customer.tags)}
 
 
-@lru_cache(maxsize=300)
 def country_options(selected: str) -> Markup:
-    """The <option>s of the country filter (built once per selection, not per request)."""
+    """The <option>s of the country filter: the countries customers are in.
+
+    A country asked for in the URL is kept even without customers, so the select
+    shows what the list is filtered by.
+    """
+    return _country_options(selected, countries_in_use())
+
+
+@lru_cache(maxsize=300)
+def _country_options(selected: str, codes: tuple[str, ...]) -> Markup:
+    shown = sorted({*codes, selected} - {""}, key=country_name)
     return Markup("").join(
         Markup('<option value="{}"{}>{}</option>').format(
-            code, Markup(" selected") if code == selected else "", name
+            code, Markup(" selected") if code == selected else "", country_name(code)
         )
-        for code, name in country_choices()
+        for code in shown
     )
 
 

@@ -1,7 +1,7 @@
-"""change stamps: a counter per watched table, moved by triggers (customer_tags first)
+"""change stamps: a counter per watched table, moved by triggers
 
-The customer list keeps the tags in use per process while this stamp holds
-(cloudmanager.core.change_stamps).
+The customer list keeps the tags and countries in use per process while their
+stamps hold (cloudmanager.core.change_stamps).
 
 Revision ID: 3d9e2b7c41f8
 Revises: 0a7c3e5d9b21
@@ -20,7 +20,8 @@ down_revision = "0a7c3e5d9b21"
 branch_labels = None
 depends_on = None
 
-WATCHED = ("customer_tags",)
+# Each watched table, and the columns whose update moves its stamp (none: any update).
+WATCHED = {"customer_tags": (), "customers": ("country",)}
 
 
 def upgrade():
@@ -31,8 +32,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("name", name=op.f("pk_change_stamps")),
     )
     dialect = op.get_bind().dialect.name
-    for table in WATCHED:
-        for statement in trigger_ddl(table, dialect):
+    for table, columns in WATCHED.items():
+        for statement in trigger_ddl(table, dialect, columns):
             op.execute(statement)
 
 

@@ -1,7 +1,8 @@
-"""The tags in use are kept per process while the customer tags' change stamp holds.
+"""The tags and countries in use are kept per process while their change stamps hold.
 
-Triggers move the stamp on every committed write to `customer_tags`, whoever
-writes: the services, a bulk insert, a cascade (core/change_stamps.py).
+Triggers move a stamp on every committed write to its table (`customer_tags`; for
+`customers` only additions, removals and country changes), whoever writes: the
+services, a bulk insert, a cascade (core/change_stamps.py).
 """
 
 import re
@@ -66,7 +67,7 @@ def test_the_tag_filter_shows_tags_another_process_wrote(client, db, login_as, m
     assert filter_tags(client.get("/customers/").get_data(as_text=True)) == ["gold", "vip"]
 
 
-def test_tags_in_use_are_read_once_while_the_stamp_holds(
+def test_tags_and_countries_in_use_are_read_once_while_their_stamps_hold(
     client, db, login_as, make_customer, count_queries
 ):
     login_as("agent")
@@ -76,4 +77,29 @@ def test_tags_in_use_are_read_once_while_the_stamp_holds(
         for _ in range(3):
             assert client.get("/customers/").status_code == 200
 
-    assert sum("WITH RECURSIVE" in statement for statement in counter.statements) == 1
+    statements = [" ".join(statement.split()) for statement in counter.statements]
+    assert sum("WITH RECURSIVE tags" in statement for statement in statements) == 1
+    assert sum("WITH RECURSIVE countries" in statement for statement in statements) == 1
+
+
+def country_filter(html: str) -> list[str]:
+    select_html = re.search(r'<select[^>]*id="country".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]+)"', select_html)
+
+
+def test_the_country_filter_offers_the_countries_customers_are_in(
+    client, db, login_as, make_customer
+):
+    login_as("agent")
+    make_customer(country="FR", vat_id="")
+    make_customer(country="AT", vat_id="")
+    assert country_filter(client.get("/customers/").get_data(as_text=True)) == ["AT", "FR"]
+
+    moved = make_customer(country="DE", vat_id="")  # sorted by name: Austria, France, Germany
+    assert country_filter(client.get("/customers/").get_data(as_text=True)) == ["AT", "FR", "DE"]
+
+    db.session.execute(update(Customer).where(Customer.id == moved.id).values(country="BE"))
+    db.session.commit()  # another process moves a customer
+    html = client.get("/customers/?country=JP").get_data(as_text=True)
+    assert country_filter(html) == ["AT", "BE", "FR", "JP"]  # the one asked for is kept
+    assert '<option value="JP" selected>Japan</option>' in html

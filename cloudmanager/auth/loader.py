@@ -11,9 +11,8 @@ from typing import Any, Callable
 
 from sqlalchemy import Select, bindparam, select
 
-from cloudmanager.core.change_stamps import remember_stamps, stamp_columns
+from cloudmanager.core.change_stamps import remember_stamps, stamps_column
 from cloudmanager.extensions import db, login_manager
-from cloudmanager.settings.services import remember_stamp, settings_stamp
 
 LOADERS: dict[str, Callable[[int, str], Any]] = {}
 
@@ -26,15 +25,14 @@ def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
 def load_staff(user_id: int, stamp: str):
     """A staff user whose stamp matches and who is still active.
 
-    The same query reads the settings' stamp and the change stamps, so a page whose
-    settings (or tags in use) have not changed since this process last read them
-    needs no query for them.
+    The same query reads the change stamps, so a page whose settings (or tags and
+    countries in use) have not changed since this process last read them needs no
+    query for them.
     """
     row = db.session.execute(_staff_by_id(), {"id": user_id}).one_or_none()
     if row is None:
         return None
-    user, settings_count, settings_changed_at, *change_stamps = row
-    remember_stamp(settings_count, settings_changed_at)
+    user, change_stamps = row
     remember_stamps(change_stamps)
     if not user.active or user.session_stamp != stamp:
         return None
@@ -46,7 +44,7 @@ def _staff_by_id() -> Select:
     """Built once: `session.get` builds and keys a new query on every request."""
     from cloudmanager.auth.models import User
 
-    return select(User, *settings_stamp(), *stamp_columns()).where(User.id == bindparam("id"))
+    return select(User, stamps_column()).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader

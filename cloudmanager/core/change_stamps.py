@@ -1,8 +1,8 @@
 """Change stamps: a counter per watched table that database triggers move on every write.
 
-A page may keep what it read from a watched table in the process (`StampedValue`)
-for as long as the table's stamp stays the same. The staff user's query reads
-every stamp (`stamp_columns`), so checking one costs no query of its own. The
+A page may keep what it read from a watched table in the process (`StampedValue`,
+the settings service) for as long as the table's stamp stays the same. The staff
+user's query reads every stamp (`stamps_column`), so checking costs no query. The
 triggers see every writer (the ORM, bulk inserts, cascades) and move the stamp in
 the writer's transaction, so a new stamp becomes visible together with the change.
 On PostgreSQL they run at commit (deferred), so a transaction holds the stamp's row
@@ -16,13 +16,13 @@ watched table drops its triggers: such a revision must run `trigger_ddl` again.
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from flask import has_request_context, request
-from sqlalchemy import DDL, BigInteger, ColumnElement, String, event, select
+from sqlalchemy import DDL, BigInteger, ColumnElement, String, cast, event, func, literal, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudmanager.extensions import db
 
 REQUEST_KEY = "cloudmanager.change_stamps"
-_UNKNOWN = object()
+UNKNOWN = object()  # no stamp read in this request
 T = TypeVar("T")
 
 
@@ -102,20 +102,31 @@ def watch(table: Any, columns: Sequence[str] = ()) -> None:
             event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 
-def stamp_columns() -> list[ColumnElement]:
-    """One column per watched table: its stamp. Add them to a query the request runs anyway."""
-    return [
-        select(ChangeStamp.counter)
-        .where(ChangeStamp.name == name)
-        .scalar_subquery()
-        .label(f"{name}_stamp")
-        for name in WATCHED
-    ]
+def stamps_column() -> ColumnElement:
+    """Every stamp in one text column (`name=counter,...`), for a query the request runs
+    anyway (the staff user's); pass what it read to `remember_stamps`."""
+    pair = ChangeStamp.name + literal("=") + cast(ChangeStamp.counter, String)
+    return select(func.aggregate_strings(pair, ",")).scalar_subquery().label("change_stamps")
 
 
-def remember_stamps(values: Sequence[Any]) -> None:
-    """The stamps this request read (in `stamp_columns` order)."""
-    request.environ[REQUEST_KEY] = dict(zip(WATCHED, values))
+def remember_stamps(stamps: str | None) -> None:
+    """The stamps this request read: a watched table without a row was never written."""
+    read = dict(pair.split("=") for pair in stamps.split(",")) if stamps else {}
+    request.environ[REQUEST_KEY] = {name: read.get(name) for name in WATCHED}
+
+
+def request_stamp(table: str) -> Any:
+    """The stamp of `table` this request read, or UNKNOWN."""
+    stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
+    return stamps.get(table, UNKNOWN) if stamps else UNKNOWN
+
+
+def forget_request_stamp(table: str) -> None:
+    """This request changed `table`: nothing it reads from it now may be kept under the
+    stamp it read before (the change may yet be rolled back)."""
+    stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
+    if stamps:
+        stamps.pop(table, None)
 
 
 class StampedValue(Generic[T]):
@@ -135,9 +146,8 @@ class StampedValue(Generic[T]):
 
     def get(self) -> T:
         """The value, from the process while the stamp is unchanged."""
-        stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
-        stamp = stamps.get(self.table, _UNKNOWN) if stamps else _UNKNOWN
-        if stamp is _UNKNOWN:
+        stamp = request_stamp(self.table)
+        if stamp is UNKNOWN:
             return self.load()
         kept = self._kept
         if kept is not None and kept[0] == stamp:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 
@@ -19,6 +20,10 @@ class Setting(db.Model):
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+# Web processes keep the settings while no write moved this stamp (settings.services).
+watch(Setting.__table__)
 
 
 class EmailTemplate(db.Model):

@@ -3,20 +3,20 @@
 Every setting has a default here, so a fresh install works without any row.
 Changes are audited and clear the cache. Every web process sees a change at its
 next request: a request reads the settings table at most once, and not at all
-when a query it runs anyway (the staff user's) carries the settings' stamp
-(`settings_stamp`) and the process already holds the values of that stamp. Jobs
+when a query it runs anyway (the staff user's) read the settings' change stamp
+(core/change_stamps.py) and the process already holds the values of that stamp. Jobs
 and commands outside a request cache the values for `CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
 resolution] in business hours.
 """
 
 import time
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import ColumnElement, event, func, select
+from sqlalchemy import event, select
 
 from cloudmanager.core.audit import audit
+from cloudmanager.core.change_stamps import UNKNOWN, forget_request_stamp, request_stamp
 from cloudmanager.core.database import read_rows
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.timeutil import utcnow
@@ -25,7 +25,6 @@ from cloudmanager.settings.models import Setting
 
 CACHE_SECONDS = 5.0
 REQUEST_KEY = "cloudmanager.settings"
-STAMP_KEY = "cloudmanager.settings_stamp"
 
 DEFAULTS: dict[str, Any] = {
     "company.legal_name": "CloudManager Demo GmbH",
@@ -111,7 +110,7 @@ DEFAULTS: dict[str, Any] = {
 _cache: dict[str, Any] = {}
 _cache_loaded_at = 0.0
 # (stamp, values) of the last request that read the table with a stamp known.
-_stamped: tuple[tuple, dict[str, Any]] | None = None
+_stamped: tuple[Any, dict[str, Any]] | None = None
 
 
 ALL_SETTINGS = select(Setting.key, Setting.value)
@@ -121,29 +120,11 @@ def _query() -> dict[str, Any]:
     return {key: value for key, value in read_rows(ALL_SETTINGS)}
 
 
-def settings_stamp() -> tuple[ColumnElement, ColumnElement]:
-    """Two columns that change with any setting: how many rows, and the last change.
-
-    Add them to a query the request runs anyway and pass what they read to
-    `remember_stamp`. `update_settings` moves the last change forward on every
-    change, even when the clock does not.
-    """
-    return (
-        select(func.count(Setting.key)).scalar_subquery().label("settings_count"),
-        select(func.max(Setting.updated_at)).scalar_subquery().label("settings_changed_at"),
-    )
-
-
-def remember_stamp(count: int, changed_at: datetime | None) -> None:
-    """The stamp this request read: the values cached for it need no query."""
-    request.environ[STAMP_KEY] = (count, changed_at)
-
-
 def _load() -> dict[str, Any]:
     global _cache, _cache_loaded_at
     if has_request_context():
         if REQUEST_KEY not in request.environ:
-            request.environ[REQUEST_KEY] = _request_values(request.environ.get(STAMP_KEY))
+            request.environ[REQUEST_KEY] = _request_values(request_stamp("settings"))
         return request.environ[REQUEST_KEY]
     if time.monotonic() - _cache_loaded_at > CACHE_SECONDS:
         _cache = _query()
@@ -151,14 +132,14 @@ def _load() -> dict[str, Any]:
     return _cache
 
 
-def _request_values(stamp: tuple | None) -> dict[str, Any]:
+def _request_values(stamp: Any) -> dict[str, Any]:
     """The process's values when they belong to `stamp`, else the table's."""
     global _stamped
     stamped = _stamped
-    if stamp is not None and stamped is not None and stamped[0] == stamp:
+    if stamp is not UNKNOWN and stamped is not None and stamped[0] == stamp:
         return stamped[1]
     values = _query()
-    if stamp is not None:
+    if stamp is not UNKNOWN:
         # Read after the stamp: at worst newer than it, and the next stamp differs.
         _stamped = (stamp, values)
     return values
@@ -171,7 +152,7 @@ def invalidate_cache() -> None:
     _stamped = None
     if has_request_context():
         request.environ.pop(REQUEST_KEY, None)
-        request.environ.pop(STAMP_KEY, None)
+        forget_request_stamp("settings")
 
 
 def get_setting(key: str) -> Any:
@@ -214,7 +195,7 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
         raise ValidationFailed({key: "Unknown setting." for key in unknown})
     values = clean_settings(values)
     changed: dict[str, Any] = {}
-    changed_at = _next_change_time()
+    changed_at = utcnow()
     for key, value in values.items():
         old = get_setting(key)
         if old == value:
@@ -240,13 +221,6 @@ def update_settings(values: dict[str, Any], *, by: Any = None) -> dict[str, Any]
         # Another request may reload the old values before this commit lands: forget again.
         event.listen(db.session(), "after_commit", _forget_after_commit, once=True)
     return changed
-
-
-def _next_change_time() -> datetime:
-    """Now, or just after the last change if the clock says otherwise (the stamp must move)."""
-    now = utcnow()
-    last = db.session.scalar(select(func.max(Setting.updated_at)))
-    return now if last is None or now > last else last + timedelta(microseconds=1)
 
 
 def _forget_after_commit(session: Any) -> None:

@@ -175,21 +175,30 @@ def test_the_global_activation_setting_becomes_each_products_choice(migration_ap
 
 def test_payments_get_their_invoices_issue_date(migration_app):
     """f1db59b70040: existing payments are filled with the issue date of their invoice."""
-    from datetime import date
+    from datetime import date, datetime
     from decimal import Decimal
 
-    from cloudmanager.customers.models import Customer
     from cloudmanager.invoices.models import Invoice, Payment
 
     flask_db(migration_app, "upgrade", "f1db59b70040")
-    customer = Customer(number="C-000001", name="Alpha GmbH", email="a@example.com", country="DE")
-    invoice = Invoice(customer=customer, state="issued", issue_date=date(2026, 3, 2))
-    db.session.add_all([customer, invoice])
+    # The customers table as it was then (the model has columns of later revisions).
+    customer_id = db.session.execute(
+        text(
+            "INSERT INTO customers (number, kind, name, email, phone, website, vat_id, "
+            "address_line1, address_line2, city, postcode, country, currency, "
+            "payment_terms_days, status, notes, search_text, created_at, updated_at) VALUES "
+            "('C-000001', 'company', 'Alpha GmbH', 'a@example.com', '', '', '', '', '', '', '', "
+            "'DE', 'EUR', 14, 'active', '', '', :now, :now) RETURNING id"
+        ),
+        {"now": datetime(2026, 3, 1)},
+    ).scalar()
+    invoice = Invoice(customer_id=customer_id, state="issued", issue_date=date(2026, 3, 2))
+    db.session.add(invoice)
     db.session.flush()
     db.session.add(
         Payment(
             invoice_id=invoice.id,
-            customer_id=customer.id,
+            customer_id=customer_id,
             invoice_issue_date=date(2026, 3, 2),
             amount=Decimal("10.00"),
             applied=Decimal("10.00"),

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from cloudmanager.core.countries import COUNTRIES
 from cloudmanager.core.templating import format_date
-from cloudmanager.customers.search import TAG_SEPARATOR
+from cloudmanager.customers.tag_list import TAG_SEPARATOR
 
 KIND_LABELS = {"company": "Company"}
 STATUS_BADGES = {"active": '<span class="badge text-bg-success">Active</span>'}

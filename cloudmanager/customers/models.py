@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.countries import country_name
 from cloudmanager.core.timeutil import utcnow
+from cloudmanager.customers import tag_list
 from cloudmanager.extensions import db
 
 KINDS = {"company": "Company", "individual": "Individual"}
@@ -49,6 +50,8 @@ class Customer(db.Model):
     # Lower-cased name, number, email, VAT id and every contact's name and email:
     # one column (trigram-indexed on PostgreSQL) answers the live search.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The tags joined by TAG_SEPARATOR, for the list; written only by triggers (tag_list.py).
+    tag_list: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -131,6 +134,14 @@ class CustomerTag(db.Model):
 
 # The list's tag filter keeps the tags in use while no write moved this stamp.
 watch(CustomerTag.__table__)
+for _statement in tag_list.POSTGRES_DDL:
+    event.listen(
+        CustomerTag.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
+for _statement in tag_list.SQLITE_DDL:
+    event.listen(
+        CustomerTag.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
 
 
 class Contact(db.Model):

@@ -20,7 +20,6 @@ from sqlalchemy import (
     cast,
     column,
     func,
-    literal,
     select,
     table,
     text,
@@ -116,8 +115,6 @@ def escape_like(term: str) -> str:
 
 
 SQLITE_FTS = table("customers_fts", column("rowid"), column("search_text"))
-# Tags never hold whitespace (`normalize_tags`), so a unit separator can join them.
-TAG_SEPARATOR = "\x1f"
 
 
 class FilterShape(NamedTuple):
@@ -193,17 +190,6 @@ def filtered_customers(filters: CustomerFilters, *columns: Any) -> Select:
     return stmt.where(*_conditions(shape)).params(params)
 
 
-def _tags_column(dialect: str) -> Any:
-    """A customer's tags joined by TAG_SEPARATOR: the list reads tags in its one query."""
-    separator = literal(TAG_SEPARATOR)
-    joined = (
-        func.string_agg(CustomerTag.tag, separator)
-        if dialect == "postgresql"
-        else func.group_concat(CustomerTag.tag, separator)
-    )
-    return select(joined).where(CustomerTag.customer_id == Customer.id).scalar_subquery()
-
-
 def _created_day(dialect: str) -> Any:
     """The day a customer was created: the list shows no time.
 
@@ -224,7 +210,7 @@ def _list_statement(
     stmt = select(
         *LIST_COLUMNS,
         _created_day(dialect).label("created_on"),
-        _tags_column(dialect).label("tags"),
+        Customer.tag_list,
     ).where(*_conditions(shape))
     if paged:
         stmt = stmt.where(keyset_after(keys, descending))
@@ -235,7 +221,7 @@ def customer_page(filters: CustomerFilters) -> Page:
     """One keyset page of the filtered list, tags included, in one query.
 
     Its items are rows of LIST_COLUMNS plus `created_on` (a date, or its ISO text on
-    SQLite) and `tags` (TAG_SEPARATOR-joined, or None).
+    SQLite) and `tag_list` (TAG_SEPARATOR-joined, or empty).
     """
     keys = SORTS[filters.sort]
     shape, params = _shape_and_params(filters)

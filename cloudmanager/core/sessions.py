@@ -34,8 +34,7 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         known = self._verified.get(value)
         if known is not None and known[0] > time.time():
-            # A copy: the request may change lists and dicts inside the session.
-            return self.session_class(copy.deepcopy(known[1]))
+            return self.session_class(_copy(known[1]))
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
@@ -45,4 +44,18 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         self._verified.remember(value, (signed_at.timestamp() + lifetime, data))
-        return self.session_class(copy.deepcopy(data))
+        return self.session_class(_copy(data))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy the request may change: lists and dicts inside are copied too.
+
+    A signed-in session holds only strings and numbers (user id, last seen, CSRF
+    token), and a deep copy of those costs more than the rest of opening it.
+    """
+    if all(type(value) in _SCALARS for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)

@@ -7,9 +7,10 @@ Both are template globals (`sort_header(...)`, `pager(...)`).
 
 from typing import Any, Mapping
 
-from flask import request
+from flask import current_app, request
 from markupsafe import Markup, escape
 
+from cloudmanager.core.bounded import BoundedDict
 from cloudmanager.core.urls import list_url
 
 IDLE_ICON = '<i class="bi bi-chevron-expand sort-idle" aria-hidden="true"></i>'
@@ -27,7 +28,41 @@ def sort_header(
     """A <th> whose link sorts by `key` (ascending first, then toggling); page one.
 
     `class` (a Python keyword, so passed through `attributes`) sets the cell's class.
+    Every page of a list has the same headers: each is built once per process.
     """
+    try:
+        key_of_call = (
+            id(current_app.url_map),
+            request.script_root,
+            label,
+            key,
+            current_sort,
+            current_dir,
+            _endpoint(endpoint),
+            tuple((params or {}).items()),
+            attributes.get("class", ""),
+        )
+        cached = _HEADERS.get(key_of_call)
+    except TypeError:  # a list among the values: build it every time
+        return _sort_header(label, key, current_sort, current_dir, endpoint, params, **attributes)
+    if cached is None:
+        cached = _sort_header(label, key, current_sort, current_dir, endpoint, params, **attributes)
+        _HEADERS.remember(key_of_call, cached)
+    return cached
+
+
+_HEADERS: BoundedDict[tuple, Markup] = BoundedDict(4096)
+
+
+def _sort_header(
+    label: str,
+    key: str,
+    current_sort: str | None,
+    current_dir: str,
+    endpoint: str | None,
+    params: Mapping[str, Any] | None,
+    **attributes: str,
+) -> Markup:
     is_current = current_sort == key
     ascending = current_dir == "asc"
     link_params = {

@@ -1,6 +1,8 @@
 """Template filters and globals shared by every page, email and PDF."""
 
+import json
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app
@@ -47,9 +49,12 @@ def has_endpoint(name: str) -> bool:
 
 def htmx_headers() -> str:
     """The JSON for `hx-headers` on <body>: every htmx request carries the CSRF token."""
-    import json
+    return _htmx_headers(csrf_token())
 
-    return json.dumps({"X-CSRFToken": csrf_token()})
+
+@lru_cache(maxsize=256)
+def _htmx_headers(token: str) -> str:
+    return json.dumps({"X-CSRFToken": token})
 
 
 def init_app(app: Flask) -> None:

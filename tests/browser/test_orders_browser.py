@@ -80,6 +80,7 @@ def test_build_an_order_with_two_products_accept_it_and_see_services_and_invoice
     page.get_by_role("button", name="Save order").click()
 
     expect(page.locator("#order-status")).to_have_text("Pending")
+    page.wait_for_load_state("load")  # the order page's scripts (htmx, the dialog) have run
     page.locator("#accept-order button").click()
     page.locator("#confirm-dialog [data-confirm-accept]").click()
     expect(page.locator("#order-status")).to_have_text("Accepted")

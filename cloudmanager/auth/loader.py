@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 from sqlalchemy import Select, bindparam, select
 
-from cloudmanager.core.change_stamps import remember_stamps, stamps_column
+from cloudmanager.core.bounded import BoundedDict
+from cloudmanager.core.change_stamps import on_forget_all, read_stamps, request_stamp
 from cloudmanager.extensions import db, login_manager
 
 LOADERS: dict[str, Callable[[int, str], Any]] = {}
@@ -25,18 +26,32 @@ def register_loader(kind: str, loader: Callable[[int, str], Any]) -> None:
 def load_staff(user_id: int, stamp: str):
     """A staff user whose stamp matches and who is still active.
 
-    The same query reads the change stamps, so a page whose settings (or tags and
-    countries in use) have not changed since this process last read them needs no
-    query for them.
+    Every staff page first reads the change stamps (one small query). While the
+    users' stamp holds, the user this process read last is still current: a copy of
+    it joins the request's session without a query. Any write to `users` (a sign-in,
+    a password or role change, a sign-out everywhere) moves the stamp.
     """
-    row = db.session.execute(_staff_by_id(), {"id": user_id}).one_or_none()
-    if row is None:
-        return None
-    user, change_stamps = row
-    remember_stamps(change_stamps)
+    read_stamps()
+    users_stamp = request_stamp("users")
+    known = _known_users.get(user_id)
+    if known is not None and known[0] == users_stamp:
+        user = db.session.merge(known[1], load=False)
+    else:
+        user = db.session.execute(_staff_by_id(), {"id": user_id}).scalar_one_or_none()
+        if user is None:
+            return None
+        # The kept copy is detached and never changed; each request works on its own.
+        db.session.expunge(user)
+        _known_users.remember(user_id, (users_stamp, user))
+        user = db.session.merge(user, load=False)
     if not user.active or user.session_stamp != stamp:
         return None
     return user
+
+
+# user id -> (the users' stamp when read, the user as read then, detached)
+_known_users: BoundedDict[int, tuple[Any, Any]] = BoundedDict(1024)
+on_forget_all(_known_users.clear)
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +59,7 @@ def _staff_by_id() -> Select:
     """Built once: `session.get` builds and keys a new query on every request."""
     from cloudmanager.auth.models import User
 
-    return select(User, stamps_column()).where(User.id == bindparam("id"))
+    return select(User).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader

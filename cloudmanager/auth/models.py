@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.extensions import db
 
@@ -56,6 +57,10 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} ({self.role})>"
+
+
+# Web processes keep the signed-in user while no write moved this stamp (auth.loader).
+watch(User.__table__)
 
 
 class RecoveryCode(db.Model):

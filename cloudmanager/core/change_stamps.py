@@ -1,8 +1,9 @@
 """Change stamps: a counter per watched table that database triggers move on every write.
 
 A page may keep what it read from a watched table in the process (`StampedValue`,
-the settings service) for as long as the table's stamp stays the same. The staff
-user's query reads every stamp (`stamps_column`), so checking costs no query. The
+the settings service, the signed-in staff user) for as long as the table's stamp
+stays the same. A staff page reads every stamp first (`read_stamps`, one small
+query), and then needs no query for what is unchanged. The
 triggers see every writer (the ORM, bulk inserts, cascades) and move the stamp in
 the writer's transaction, so a new stamp becomes visible together with the change.
 On PostgreSQL they run at commit (deferred), so a transaction holds the stamp's row
@@ -16,9 +17,10 @@ watched table drops its triggers: such a revision must run `trigger_ddl` again.
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from flask import has_request_context, request
-from sqlalchemy import DDL, BigInteger, ColumnElement, String, cast, event, func, literal, select
+from sqlalchemy import DDL, BigInteger, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cloudmanager.core.database import read_rows
 from cloudmanager.extensions import db
 
 REQUEST_KEY = "cloudmanager.change_stamps"
@@ -35,9 +37,10 @@ class ChangeStamp(db.Model):  # type: ignore[name-defined]  # (Flask-SQLAlchemy)
     counter: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# The watched tables, in the order `stamp_columns` reads them.
+# The watched tables (`watch`), and the values kept under their stamps (`StampedValue`).
 WATCHED: list[str] = []
 _VALUES: list["StampedValue"] = []
+_FORGETTERS: list[Callable[[], None]] = []
 
 # Once per table and transaction: a bulk insert fires the row trigger for every row, and
 # updating one row 100,000 times in a transaction takes a minute (each update walks the
@@ -102,16 +105,15 @@ def watch(table: Any, columns: Sequence[str] = ()) -> None:
             event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 
-def stamps_column() -> ColumnElement:
-    """Every stamp in one text column (`name=counter,...`), for a query the request runs
-    anyway (the staff user's); pass what it read to `remember_stamps`."""
-    pair = ChangeStamp.name + literal("=") + cast(ChangeStamp.counter, String)
-    return select(func.aggregate_strings(pair, ",")).scalar_subquery().label("change_stamps")
+ALL_STAMPS = select(ChangeStamp.name, ChangeStamp.counter)
 
 
-def remember_stamps(stamps: str | None) -> None:
-    """The stamps this request read: a watched table without a row was never written."""
-    read = dict(pair.split("=") for pair in stamps.split(",")) if stamps else {}
+def read_stamps() -> None:
+    """Read every stamp for this request (one small query); `request_stamp` answers from it.
+
+    A watched table without a row was never written: its stamp is None.
+    """
+    read = dict(read_rows(ALL_STAMPS))
     request.environ[REQUEST_KEY] = {name: read.get(name) for name in WATCHED}
 
 
@@ -161,7 +163,14 @@ class StampedValue(Generic[T]):
         self._kept = None
 
 
+def on_forget_all(forget: Callable[[], None]) -> None:
+    """Have `forget_all` call `forget` too (for values kept outside a StampedValue)."""
+    _FORGETTERS.append(forget)
+
+
 def forget_all() -> None:
     """Drop every kept value (tests: stamps restart with every emptied database)."""
     for value in _VALUES:
         value.forget()
+    for forget in _FORGETTERS:
+        forget()

@@ -1,7 +1,7 @@
 """change stamps: a counter per watched table, moved by triggers
 
-Web processes keep the settings, and the customer list the tags and countries in
-use, while their stamps hold (cloudmanager.core.change_stamps).
+Web processes keep the settings and the signed-in staff user, and the customer list
+the tags and countries in use, while their stamps hold (cloudmanager.core.change_stamps).
 
 Revision ID: 3d9e2b7c41f8
 Revises: 0a7c3e5d9b21
@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 # Each watched table, and the columns whose update moves its stamp (none: any update).
-WATCHED = {"customer_tags": (), "customers": ("country",), "settings": ()}
+WATCHED = {"customer_tags": (), "customers": ("country",), "settings": (), "users": ()}
 
 
 def upgrade():

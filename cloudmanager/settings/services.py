@@ -2,11 +2,11 @@
 
 Every setting has a default here, so a fresh install works without any row.
 Changes are audited and clear the cache. Every web process sees a change at its
-next request: a request reads the settings table at most once, and not at all
-when a query it runs anyway (the staff user's) read the settings' change stamp
-(core/change_stamps.py) and the process already holds the values of that stamp. Jobs
-and commands outside a request cache the values for `CACHE_SECONDS`. `helpdesk.sla` maps support tier → priority → [first response,
-resolution] in business hours.
+next request: a request reads the settings table at most once, and not at all when
+it read the settings' change stamp (every staff page does, core/change_stamps.py) and
+the process already holds the values of that stamp. Jobs and commands outside a
+request cache the values for `CACHE_SECONDS`. `helpdesk.sla` maps support tier →
+priority → [first response, resolution] in business hours.
 """
 
 import time

@@ -202,7 +202,7 @@ def test_the_country_filter_reads_its_page_in_name_order_off_an_index(db):
 
 
 def test_known_tags_are_each_tag_in_use_once_in_order_up_to_the_limit(db, make_customer):
-    from cloudmanager.customers.search import known_tags
+    from cloudmanager.customers.filter_choices import known_tags
 
     make_customer(tags="vip, reseller")
     make_customer(tags="vip, beta")

@@ -3,7 +3,7 @@
 Lookups stay a plain `dict.get`; only `remember` pays for the bound.
 """
 
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -22,3 +22,14 @@ class BoundedDict(dict[K, V]):
             self.pop(next(iter(self)), None)
         self[key] = value
         return value
+
+    def get_or_build(self, key: K, build: Callable[[], V]) -> V:
+        """The value under `key`, built and remembered the first time.
+
+        A key that cannot be hashed (a list among its values) is built every time.
+        """
+        try:
+            found = self.get(key)
+        except TypeError:
+            return build()
+        return self.remember(key, build()) if found is None else found

@@ -30,25 +30,22 @@ def sort_header(
     `class` (a Python keyword, so passed through `attributes`) sets the cell's class.
     Every page of a list has the same headers: each is built once per process.
     """
-    try:
-        key_of_call = (
-            id(current_app.url_map),
-            request.script_root,
-            label,
-            key,
-            current_sort,
-            current_dir,
-            _endpoint(endpoint),
-            tuple((params or {}).items()),
-            attributes.get("class", ""),
-        )
-        cached = _HEADERS.get(key_of_call)
-    except TypeError:  # a list among the values: build it every time
-        return _sort_header(label, key, current_sort, current_dir, endpoint, params, **attributes)
-    if cached is None:
-        cached = _sort_header(label, key, current_sort, current_dir, endpoint, params, **attributes)
-        _HEADERS.remember(key_of_call, cached)
-    return cached
+    found = _endpoint(endpoint)
+    key_of_call = (
+        id(current_app.url_map),
+        request.script_root,
+        label,
+        key,
+        current_sort,
+        current_dir,
+        found,
+        tuple((params or {}).items()),
+        attributes.get("class", ""),
+    )
+    return _HEADERS.get_or_build(
+        key_of_call,
+        lambda: _sort_header(label, key, current_sort, current_dir, found, params, **attributes),
+    )
 
 
 _HEADERS: BoundedDict[tuple, Markup] = BoundedDict(4096)
@@ -59,7 +56,7 @@ def _sort_header(
     key: str,
     current_sort: str | None,
     current_dir: str,
-    endpoint: str | None,
+    endpoint: str,
     params: Mapping[str, Any] | None,
     **attributes: str,
 ) -> Markup:
@@ -71,7 +68,7 @@ def _sort_header(
         "dir": "desc" if is_current and ascending else "asc",
     }
     link_params.pop("cursor", None)
-    href = escape(list_url(_endpoint(endpoint), link_params))
+    href = escape(list_url(endpoint, link_params))
     if is_current:
         sort_attribute = f' aria-sort="{"ascending" if ascending else "descending"}"'
         icon = (

@@ -74,19 +74,15 @@ def list_url(endpoint: str, params: Mapping[str, Any]) -> str:
     """
     if _has_arguments(endpoint):
         return url_for(endpoint, **params)
-    try:
-        key = (id(current_app.url_map), request.script_root, endpoint, tuple(params.items()))
-        url = _LIST_URLS.get(key)
-    except TypeError:  # a list among the values: build it every time
-        key, url = None, None
-    if url is None:
-        items = [(name, value) for name, value in params.items() if value is not None]
-        query = urlencode(items, doseq=True, safe=QUERY_SAFE)
-        base = fixed_url(endpoint)
-        url = f"{base}?{query}" if query else base
-        if key is not None:
-            _LIST_URLS.remember(key, url)
-    return url
+    key = (id(current_app.url_map), request.script_root, endpoint, tuple(params.items()))
+    return _LIST_URLS.get_or_build(key, lambda: _query_url(endpoint, params))
+
+
+def _query_url(endpoint: str, params: Mapping[str, Any]) -> str:
+    items = [(name, value) for name, value in params.items() if value is not None]
+    query = urlencode(items, doseq=True, safe=QUERY_SAFE)
+    base = fixed_url(endpoint)
+    return f"{base}?{query}" if query else base
 
 
 # The same filters give the same sort and "First" links on every request: remembered.

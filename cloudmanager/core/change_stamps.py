@@ -117,16 +117,20 @@ def read_stamps() -> None:
     request.environ[REQUEST_KEY] = {name: read.get(name) for name in WATCHED}
 
 
+def _request_stamps() -> dict[str, Any] | None:
+    return request.environ.get(REQUEST_KEY) if has_request_context() else None
+
+
 def request_stamp(table: str) -> Any:
     """The stamp of `table` this request read, or UNKNOWN."""
-    stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
+    stamps = _request_stamps()
     return stamps.get(table, UNKNOWN) if stamps else UNKNOWN
 
 
 def forget_request_stamp(table: str) -> None:
     """This request changed `table`: nothing it reads from it now may be kept under the
     stamp it read before (the change may yet be rolled back)."""
-    stamps = request.environ.get(REQUEST_KEY) if has_request_context() else None
+    stamps = _request_stamps()
     if stamps:
         stamps.pop(table, None)
 

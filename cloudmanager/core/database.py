@@ -116,7 +116,8 @@ _NOT_PLAIN_READ = re.compile(
 def is_plain_read(statement: str) -> bool:
     """True for a SELECT that neither writes, locks nor moves a sequence."""
     head = statement.lstrip()[:6].upper()
-    return head in ("SELECT", "WITH R", "WITH ") and not _NOT_PLAIN_READ.search(statement)
+    # Only WITH RECURSIVE counts as a read; any other WITH opens a transaction (safe side).
+    return head in ("SELECT", "WITH R") and not _NOT_PLAIN_READ.search(statement)
 
 
 def reads_without_transaction(engine: Engine) -> None:

@@ -214,3 +214,49 @@ def test_payments_get_their_invoices_issue_date(migration_app):
     with db.engine.connect() as connection:
         filled = connection.execute(text("SELECT invoice_issue_date FROM payments")).scalar()
     assert str(filled) == "2026-03-02"
+
+
+def test_the_search_index_is_rebuilt_newest_first_and_back(migration_app):
+    """5b7d2f9c1a64 (SQLite): customers indexed before it are found after it, and after a
+    downgrade; on PostgreSQL it changes nothing."""
+    from cloudmanager.customers.search import CustomerFilters, customer_page
+
+    flask_db(migration_app, "upgrade", "8c4f1e2a6b93")
+    for number, name in [("C-000001", "Old Cloud One"), ("C-000002", "Old Cloud Two")]:
+        db.session.execute(
+            text(
+                "INSERT INTO customers (number, kind, name, email, phone, website, vat_id, "
+                "address_line1, address_line2, city, postcode, country, currency, "
+                "payment_terms_days, status, notes, search_text, created_at, updated_at) "
+                "VALUES (:number, 'company', :name, :email, '', '', '', '', '', '', '', 'DE', "
+                "'EUR', 14, 'active', '', :search, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {
+                "number": number,
+                "name": name,
+                "email": f"{number}@x.example",
+                "search": name.lower(),
+            },
+        )
+    db.session.commit()
+    flask_db(migration_app, "upgrade", "5b7d2f9c1a64")
+
+    def found(**args):
+        return [row.name for row in customer_page(CustomerFilters.from_args(args)).items]
+
+    assert found(q="old cloud") == ["Old Cloud Two", "Old Cloud One"]
+    assert found(q="cloud one", sort="name") == ["Old Cloud One"]
+    db.session.execute(
+        text("UPDATE customers SET search_text = 'renamed' WHERE number = 'C-000002'")
+    )
+    db.session.commit()
+    assert found(q="old cloud") == ["Old Cloud One"]
+    db.session.remove()
+
+    flask_db(migration_app, "downgrade", "8c4f1e2a6b93")
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            matches = connection.execute(
+                text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH '\"cloud\"'")
+            ).scalars()
+            assert list(matches) == [1]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.countries import country_name
 from cloudmanager.core.timeutil import utcnow
-from cloudmanager.customers import tag_list
+from cloudmanager.customers import search_index, tag_list
 from cloudmanager.extensions import db
 
 KINDS = {"company": "Company", "individual": "Individual"}
@@ -83,40 +83,16 @@ class Customer(db.Model):
         return f"<Customer {self.number} {self.name!r}>"
 
 
-# The live search's trigram index: pg_trgm on PostgreSQL, an FTS5 trigram table kept in
-# sync by triggers on SQLite. The migration creates them; these events cover tables made
-# by create_all (tests, benches). A later SQLite batch migration that rebuilds the
-# customers table drops these triggers (and its change stamp's): such a revision must run
-# SQLITE_SEARCH_DDL (and `change_stamps.trigger_ddl`) again
-# and rebuild the index (INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')).
-POSTGRES_SEARCH_DDL = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS ix_customers_search_text_trgm "
-    "ON customers USING gin (search_text gin_trgm_ops)",
-)
-SQLITE_SEARCH_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS customers_fts USING fts5("
-    "search_text, content='customers', content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS customers_fts_ai AFTER INSERT ON customers BEGIN "
-    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS customers_fts_ad AFTER DELETE ON customers BEGIN "
-    "INSERT INTO customers_fts(customers_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF search_text ON customers "
-    "BEGIN INSERT INTO customers_fts(customers_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-)
-SQLITE_SEARCH_DROP = "DROP TABLE IF EXISTS customers_fts"
-for _statement in POSTGRES_SEARCH_DDL:
+# The live search's index (customers/search_index.py). The migrations create it; these
+# events cover tables made by create_all (tests, benches).
+for _statement in search_index.POSTGRES_DDL:
     event.listen(
         Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
     )
-for _statement in SQLITE_SEARCH_DDL:
+for _statement in search_index.SQLITE_DDL:
     event.listen(Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(
-    Customer.__table__, "before_drop", DDL(SQLITE_SEARCH_DROP).execute_if(dialect="sqlite")
-)
+for _statement in search_index.SQLITE_DROP:
+    event.listen(Customer.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
 # The list's country filter keeps the countries in use while no write moved this stamp.
 watch(Customer.__table__, columns=("country",))
 

@@ -210,3 +210,69 @@ def test_known_tags_are_each_tag_in_use_once_in_order_up_to_the_limit(db, make_c
     db.session.commit()
     assert known_tags() == ["beta", "reseller", "vip", "zeta"]
     assert known_tags(limit=2) == ["beta", "reseller"]
+
+
+@pytest.fixture
+def clouds(db, users, make_customer):
+    """Five customers with "cloud" in their name, created in an order unlike their names."""
+    from cloudmanager.customers.services import set_customer_status
+
+    made = [
+        make_customer(name=f"{word} Cloud", email=f"c{i}@cloud{i}.example", vat_id="")
+        for i, word in enumerate(["Delta", "Alpha", "Echo", "Bravo", "Charlie"])
+    ]
+    set_customer_status(made[1], "inactive", by=users["admin"])
+    make_customer(name="Unrelated Hosting", vat_id="")
+    db.session.commit()
+    return made
+
+
+@pytest.mark.parametrize("term", ["cloud", "cl"])  # the FTS5 path and the plain LIKE
+def test_a_search_comes_newest_first_unless_an_order_is_chosen(clouds, term):
+    newest_first = ["Charlie Cloud", "Bravo Cloud", "Echo Cloud", "Alpha Cloud", "Delta Cloud"]
+    assert names(q=term) == newest_first
+    assert names(q=term, dir="asc") == newest_first[::-1]
+    assert names(q=term, sort="name") == sorted(newest_first)
+    assert names(q=term, sort="created") == newest_first[::-1]  # a chosen sort starts ascending
+    assert names(q=term, status="active") == [n for n in newest_first if n != "Alpha Cloud"]
+
+
+@pytest.mark.parametrize("direction", ["desc", "asc"])
+def test_search_pages_in_index_order_cover_every_match_once(db, clouds, make_customer, direction):
+    extra = [make_customer(name=f"Cloud Extra {i}", vat_id="").id for i in range(6)]
+    db.session.commit()
+    expected = sorted([c.id for c in clouds if c.status == "active"] + extra)
+    if direction == "desc":
+        expected.reverse()
+    seen, cursor = [], None
+    while True:
+        args = {"q": "cloud", "status": "active", "dir": direction, "size": 3}
+        page = customer_page(CustomerFilters.from_args({**args, "cursor": cursor or ""}))
+        seen += [row.id for row in page.items]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == expected
+
+
+def test_links_keep_only_the_order_the_user_chose():
+    searched = CustomerFilters.from_args({"q": "cloud"})
+    assert (searched.sort, searched.dir) == ("created", "desc")
+    assert searched.params() == {"q": "cloud"}
+    chosen = CustomerFilters.from_args({"q": "cloud", "sort": "name", "dir": "asc"})
+    assert (chosen.sort, chosen.dir) == ("name", "asc")
+    assert chosen.params() == {"q": "cloud", "sort": "name", "dir": "asc"}
+    plain = CustomerFilters.from_args({"sort": "nonsense", "dir": "sideways"})
+    assert (plain.sort, plain.dir, plain.params()) == ("name", "asc", {})
+
+
+def test_the_search_page_says_its_order_and_keeps_no_hidden_one(clouds, client, login_as):
+    login_as("agent")
+    page = client.get("/customers/?q=cloud").get_data(as_text=True)
+    assert "matching “cloud”, newest first" in page
+    assert '<input type="hidden" name="sort" value="">' in page
+    assert re.search(r'aria-sort="descending"><a class="sort-link" [^>]*>Created', page)
+    by_name = client.get("/customers/?q=cloud&sort=name&dir=asc").get_data(as_text=True)
+    assert "newest first" not in by_name
+    assert '<input type="hidden" name="sort" value="name">' in by_name
+    assert by_name.index("Alpha Cloud") < by_name.index("Bravo Cloud")

@@ -78,6 +78,7 @@ def load(url: str, count: int) -> None:
     from sqlalchemy import insert, text
 
     from cloudmanager import create_app
+    from cloudmanager.customers import search_index
     from cloudmanager.customers.models import Customer, CustomerCounter, CustomerTag
     from cloudmanager.extensions import db
 
@@ -118,6 +119,7 @@ def load(url: str, count: int) -> None:
         db.session.execute(insert(CustomerTag), tags)
         db.session.add(CustomerCounter(id=1, last_number=count))
         db.session.commit()
+        search_index.compact()  # as the CSV import does after a large batch
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         loaded = db.session.scalar(text("SELECT count(*) FROM customers"))

@@ -51,7 +51,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 @click.command("clock")
 @click.option("--once", is_flag=True, help="Run the due periodic jobs once and exit.")
 def clock(once: bool) -> None:
-    """Run periodic jobs (billing run, reminders, SLA checks) on their schedule."""
+    """Run periodic jobs (billing run, reminders, SLA checks, search upkeep) on their schedule."""
     from cloudmanager.periodic import run_due_jobs
 
     while True:

@@ -211,3 +211,23 @@ def test_progress_fragment_polls_while_the_import_runs(client, db, users, login_
     login_as(users["manager"])
     fragment = client.get(f"/customers/import/{batch.id}/progress", headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in fragment.data and b'value="40"' in fragment.data
+
+
+def test_a_large_import_compacts_the_search_index(db, users, monkeypatch):
+    from cloudmanager.customers import search_index
+
+    compacted = []
+    monkeypatch.setattr(jobs, "COMPACT_AFTER", 2)
+    monkeypatch.setattr(search_index, "compact", lambda: compacted.append(True))
+    small = upload_import("a.csv", b"name,email,country\nA,a@example.com,DE\n", by=users["admin"])
+    small.status = "queued"
+    db.session.commit()
+    jobs.run_import(small.id)
+    assert compacted == []
+    data = b"name,email,country\nB,b@example.com,DE\nC,c@example.com,FR\n"
+    large = upload_import("b.csv", data, by=users["admin"])
+    large.status = "queued"
+    db.session.commit()
+    jobs.run_import(large.id)
+    assert compacted == [True]
+    assert db.session.scalar(select(func.count(Customer.id))) == 3

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sqlalchemy import text
 
 from cloudmanager.core.pagination import encode_cursor
 from cloudmanager.customers.contacts import add_contact
@@ -276,3 +277,24 @@ def test_the_search_page_says_its_order_and_keeps_no_hidden_one(clouds, client, 
     assert "newest first" not in by_name
     assert '<input type="hidden" name="sort" value="name">' in by_name
     assert by_name.index("Alpha Cloud") < by_name.index("Bravo Cloud")
+
+
+def _fts_segments(db) -> int:
+    return db.session.scalar(text("SELECT count(DISTINCT segid) FROM customers_fts_idx"))
+
+
+def test_compacting_merges_the_search_index_and_keeps_every_match(db, make_customer):
+    from cloudmanager.customers import search_index
+    from cloudmanager.periodic import SCHEDULE
+
+    assert ("customers.compact_search_index", 24 * 3600, search_index.__name__ + ".compact") in (
+        SCHEDULE
+    )
+    for i in range(5):
+        make_customer(name=f"Segment Cloud {i}", vat_id="")  # one commit (and segment) each
+    if db.engine.dialect.name == "sqlite":
+        assert _fts_segments(db) > 1
+    search_index.compact()
+    if db.engine.dialect.name == "sqlite":
+        assert _fts_segments(db) == 1
+    assert names(q="segment cloud") == [f"Segment Cloud {i}" for i in range(4, -1, -1)]

@@ -44,6 +44,7 @@ from cloudmanager.core.pagination import (
 )
 from cloudmanager.customers.models import STATUSES, Customer, CustomerTag
 from cloudmanager.customers.search_index import FTS_ROWID_BASE
+from cloudmanager.customers.search_narrowing import trigram_shares
 from cloudmanager.extensions import db
 
 SORTS = {
@@ -147,7 +148,9 @@ SQLITE_FTS = table("customers_fts", column("rowid"), column("search_text"))
 class FilterShape(NamedTuple):
     """Which filters a request uses (not their values): one SQL statement per shape."""
 
-    search: str  # "", "fts" (SQLite) or "like" (PostgreSQL, or SQLite under 3 characters)
+    # "", "fts" (SQLite), "like" (PostgreSQL, or SQLite under 3 characters) or
+    # "narrowed" (PostgreSQL: the index reads the rarest part of the term).
+    search: str
     status: bool
     country: bool
     tag: bool
@@ -176,7 +179,10 @@ def _search_condition(mode: str) -> ColumnElement[bool]:
     if mode == "fts":
         matching = select(FTS_ROWID_BASE - SQLITE_FTS.c.rowid).where(_fts_match())
         return Customer.id.in_(matching)
-    return Customer.search_text.like(bindparam("q_pattern"), escape="\\")
+    condition = Customer.search_text.like(bindparam("q_pattern"), escape="\\")
+    if mode == "narrowed":  # the index reads a part of the term; each row left has it all
+        return condition & (func.strpos(Customer.search_text, bindparam("q_term")) > 0)
+    return condition
 
 
 def _search_pattern(term: str, mode: str) -> str:
@@ -192,6 +198,10 @@ def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, 
         term = filters.q.lower()
         mode = search_mode(term)
         params["q_pattern"] = _search_pattern(term, mode)
+        if mode == "like" and db.engine.dialect.name == "postgresql":
+            part = trigram_shares().narrowest_part(term)
+            if part:
+                mode, params["q_pattern"], params["q_term"] = "narrowed", f"%{part}%", term
     for name in ("status", "country", "tag"):
         if getattr(filters, name):
             params[name] = getattr(filters, name)

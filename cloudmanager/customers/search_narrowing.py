@@ -1,0 +1,105 @@
+"""Which part of a search term PostgreSQL's trigram index should read.
+
+A trigram index answers `LIKE '%term%'` by reading the posting list of every
+trigram of the term and intersecting them. When most customers share some of
+those trigrams (every address at "gmail.com" has "gma", "mai", "ail"), that is
+most of the index, for a term that matches one row. Reading only the rarest part
+of the term from the index and checking the whole term on the few rows it leaves
+(`strpos`) gives the same rows for a fraction of the work: "customer4242@" at
+100,000 customers whose e-mails all start with "customer" took 2.0 ms, 0.24 ms
+through "r4242".
+
+How common each trigram is comes from a sample of about 1,000 customers, taken
+per process every few minutes. The choice only decides what the index reads:
+the rows are the same either way.
+"""
+
+import time
+from collections import Counter
+
+from sqlalchemy import text
+
+from cloudmanager.core.bounded import BoundedDict
+from cloudmanager.core.change_stamps import on_forget_all
+from cloudmanager.extensions import db
+
+SAMPLE_ROWS = 1000
+SAMPLE_SECONDS = 600
+# Fetching and checking a candidate row costs about this many posting entries read.
+ROW_CHECK_COST = 50.0
+# Each further trigram of a part leaves at most this share of the candidates.
+NARROWING = 0.25
+LONGEST_PART = 6
+
+# Block sampling: about SAMPLE_ROWS rows whatever the table's size, without reading it all.
+SAMPLE_SQL = text(
+    "SELECT search_text FROM customers TABLESAMPLE SYSTEM (LEAST(100, :rows * 200.0 / "
+    "GREATEST((SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass), 1))) "
+    "LIMIT :rows"
+)
+
+
+class TrigramShares:
+    """How many of the sampled rows hold each trigram."""
+
+    def __init__(self, values: list[str]):
+        self.rows = len(values)
+        self.counts: Counter[str] = Counter()
+        for value in values:
+            self.counts.update({value[i : i + 3] for i in range(len(value) - 2)})
+        self._parts: BoundedDict[str, str | None] = BoundedDict(2048)
+
+    def share(self, trigram: str) -> float:
+        """The share of rows holding `trigram` (half a row when none of the sample does)."""
+        return (self.counts.get(trigram) or 0.5) / max(self.rows, 1)
+
+    def narrowest_part(self, term: str) -> str | None:
+        """`narrowest_part(term, self)`, worked out once per term."""
+        return self._parts.get_or_build(term, lambda: narrowest_part(term, self))
+
+
+def _trigrams(part: str) -> list[str]:
+    return [part[i : i + 3] for i in range(len(part) - 2)]
+
+
+def narrowest_part(term: str, shares: TrigramShares) -> str | None:
+    """The run of 3 to 6 letters and digits of `term` the index should read, or None.
+
+    None when the whole term is the cheaper read (or nothing is known). A part
+    costs its trigrams' shares (the posting lists read) plus the rows expected to
+    hold it (each fetched and checked).
+    """
+    if not shares.rows or len(term) < 4:
+        return None
+
+    def cost(part: str) -> float:
+        trigram_shares = [shares.share(trigram) for trigram in _trigrams(part)]
+        candidates = min(trigram_shares) * NARROWING ** (len(trigram_shares) - 1)
+        return sum(trigram_shares) + ROW_CHECK_COST * candidates
+
+    parts = {
+        term[start : start + size]
+        for size in range(3, LONGEST_PART + 1)
+        for start in range(len(term) - size + 1)
+        if term[start : start + size].isalnum()
+    }
+    best = min(parts, key=cost, default=None)
+    whole = sum(shares.share(trigram) for trigram in _trigrams(term))
+    if best is None or cost(best) >= whole / 2:
+        return None
+    return best
+
+
+def trigram_shares() -> TrigramShares:
+    """The process's trigram shares of `customers.search_text`, sampled anew when old."""
+    kept = _kept.get("shares")
+    if kept and time.monotonic() < kept[0]:
+        return kept[1]
+    values = list(db.session.execute(SAMPLE_SQL, {"rows": SAMPLE_ROWS}).scalars())
+    shares = TrigramShares(values)
+    _kept["shares"] = (time.monotonic() + SAMPLE_SECONDS, shares)
+    return shares
+
+
+_kept: dict[str, tuple[float, TrigramShares]] = {}
+on_forget_all(_kept.clear)

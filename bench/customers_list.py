@@ -240,6 +240,7 @@ PAGES = [
     ("customer list (50 rows)", "/customers/?size=50"),
     ("list, deep page via cursor", None),
     ("search 'cloud' (common term)", "/customers/?size=50&q=cloud"),
+    ("search 'cloud' by name (chosen)", "/customers/?size=50&q=cloud&sort=name&dir=asc"),
     ("search 'customer4242@' (rare)", "/customers/?size=50&q=customer4242%40"),
     ("filter country=FR, active", "/customers/?size=50&country=FR&status=active"),
 ]

@@ -2,6 +2,7 @@
 
     python bench/customers_profile.py                    # ms/request table
     python bench/customers_profile.py --profile list     # and a cProfile of one page
+    python bench/customers_profile.py --postgres-url postgresql://root@127.0.0.1/cm_customers_bench
 
 Loads 100,000 customers into an SQLite file (`bench/customers_list.py`'s loader,
 once; `--reload` forces it), then times each page with Flask's test client,
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.customers_list import load, session_cookies  # noqa: E402
+from cloudmanager.core.database import ensure_database  # noqa: E402
 from bench.customers_wsgi import add_signed_in_ok_route, bench_config, reference_app  # noqa: E402
 
 SQLITE_PATH = Path("/tmp/cm-profile-customers.db")
@@ -79,10 +81,13 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="reload the customers")
     parser.add_argument("--profile", choices=sorted(PAGES), help="print a cProfile of a page")
     parser.add_argument("--only", choices=sorted(PAGES), action="append")
+    parser.add_argument(
+        "--postgres-url", help="time on this PostgreSQL database (loaded with --reload)"
+    )
     args = parser.parse_args()
-    url = f"sqlite:///{SQLITE_PATH}"
-    if args.reload or not SQLITE_PATH.exists():
-        load(url, ROWS)
+    url = args.postgres_url or f"sqlite:///{SQLITE_PATH}"
+    if args.reload or not (args.postgres_url or SQLITE_PATH.exists()):
+        load(ensure_database(url), ROWS)
     cookie = session_cookies(url)()
     built = apps(url)
     clients = {name: client_for(app, cookie) for name, app in built.items()}

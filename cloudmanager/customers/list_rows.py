@@ -8,10 +8,14 @@ with its values escaped. The cells follow the header in `customers/_results.html
 
 from datetime import date
 from functools import lru_cache
-from html import escape
 from typing import Any, Iterable
 
 from markupsafe import Markup
+
+try:  # MarkupSafe's C escaper without the Markup it wraps the result in: 5x html.escape
+    from markupsafe._speedups import _escape_inner as escape
+except ImportError:  # pragma: no cover - a build without the C extension
+    from html import escape
 
 from cloudmanager.core.countries import COUNTRIES
 from cloudmanager.core.templating import format_date

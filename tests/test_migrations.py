@@ -219,7 +219,8 @@ def test_payments_get_their_invoices_issue_date(migration_app):
 def test_the_search_index_is_rebuilt_newest_first_and_back(migration_app):
     """5b7d2f9c1a64 (SQLite): customers indexed before it are found after it, and after a
     downgrade; on PostgreSQL it changes nothing."""
-    from cloudmanager.customers.search import CustomerFilters, customer_page
+    from cloudmanager.customers.filters import CustomerFilters
+    from cloudmanager.customers.search import customer_page
 
     flask_db(migration_app, "upgrade", "8c4f1e2a6b93")
     for number, name in [("C-000001", "Old Cloud One"), ("C-000002", "Old Cloud Two")]:

@@ -23,7 +23,8 @@ from cloudmanager.api.schemas_customers import (
 )
 from cloudmanager.customers import contacts, services
 from cloudmanager.customers.models import Contact, Customer
-from cloudmanager.customers.search import CustomerFilters, filtered_customers
+from cloudmanager.customers.filters import CustomerFilters
+from cloudmanager.customers.search import filtered_customers
 from cloudmanager.extensions import db
 
 CUSTOMER_KEYS = {

@@ -5,15 +5,11 @@ VAT id and every contact's name and email). On PostgreSQL a pg_trgm GIN index
 serves `LIKE '%term%'`; on SQLite an FTS5 trigram table answers a phrase MATCH
 (customers/search_index.py).
 
-Search results come newest first unless another order is chosen: both indexes can
-then stop after one page, where name order must find and sort every match first
-(4,000 of them for a common word at 100,000 customers). The list without a search
-is by name.
+The order and the filters a request asks for are `filters.CustomerFilters`.
 """
 
 import csv
 import io
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
@@ -35,24 +31,18 @@ from sqlalchemy.orm import selectinload
 from cloudmanager.core.database import read_rows
 from cloudmanager.core.pagination import (
     Page,
-    clamp_page_size,
     cursor_params,
     keyset_after,
     keyset_order,
     keyset_page,
     page_of_rows,
 )
-from cloudmanager.customers.models import STATUSES, Customer, CustomerTag
+from cloudmanager.customers.filters import SORTS, CustomerFilters
+from cloudmanager.customers.models import Customer, CustomerTag
 from cloudmanager.customers.search_index import FTS_ROWID_BASE
 from cloudmanager.customers.search_narrowing import trigram_shares
 from cloudmanager.extensions import db
 
-SORTS = {
-    "name": (Customer.name, Customer.id),
-    "number": (Customer.number, Customer.id),
-    "country": (Customer.country, Customer.id),
-    "created": (Customer.id,),
-}
 # What the list page shows (and `tags`), read as plain rows: a 50-row page stays cheap.
 LIST_COLUMNS = (
     Customer.id,
@@ -68,73 +58,6 @@ EXPORT_COLUMNS = (
     "number kind name email phone website vat_id address_line1 address_line2 city postcode "
     "country currency payment_terms_days tags status created_at"
 ).split()
-
-
-# The order when none is chosen, without and with a search term.
-DEFAULT_ORDER = {False: ("name", "asc"), True: ("created", "desc")}
-
-
-@dataclass
-class CustomerFilters:
-    """What the list page was asked for (from the query string).
-
-    `order` and `direction` are what the user chose ("" for the default); `sort`
-    and `dir` are the order the list is in.
-    """
-
-    q: str = ""
-    status: str = ""
-    tag: str = ""
-    country: str = ""
-    order: str = ""
-    direction: str = ""
-    cursor: str | None = None
-    size: int = 25
-
-    @classmethod
-    def from_args(cls, args: Any) -> "CustomerFilters":
-        """Read and sanitize filters from `request.args`."""
-        order = args.get("sort", "")
-        direction = args.get("dir", "")
-        return cls(
-            q=(args.get("q") or "").strip()[:100],
-            status=args.get("status", "") if args.get("status") in STATUSES else "",
-            tag=(args.get("tag") or "").strip().lower()[:40],
-            country=(args.get("country") or "").strip().upper()[:2],
-            order=order if order in SORTS else "",
-            direction=direction if direction in ("asc", "desc") else "",
-            cursor=args.get("cursor") or None,
-            size=clamp_page_size(args.get("size")),
-        )
-
-    @property
-    def sort(self) -> str:
-        """The key the list is sorted by."""
-        return self.order or DEFAULT_ORDER[bool(self.q)][0]
-
-    @property
-    def dir(self) -> str:
-        """ "asc" or "desc"."""
-        if self.direction:
-            return self.direction
-        return "asc" if self.order else DEFAULT_ORDER[bool(self.q)][1]
-
-    def params(self) -> dict[str, Any]:
-        """The non-default filters, for links that keep them (pager, sort, export)."""
-        values = {
-            "q": self.q,
-            "status": self.status,
-            "tag": self.tag,
-            "country": self.country,
-            "sort": self.order,
-            "dir": self.direction,
-        }
-        return {key: value for key, value in values.items() if value}
-
-    @property
-    def active(self) -> bool:
-        """True when anything narrows the list."""
-        return bool(self.q or self.status or self.tag or self.country)
 
 
 def escape_like(term: str) -> str:

@@ -23,7 +23,8 @@ from cloudmanager.customers.forms import (
 from cloudmanager.customers.list_rows import customer_rows
 from cloudmanager.customers.models import STATUSES, Customer
 from cloudmanager.customers.filter_choices import countries_in_use, known_tags
-from cloudmanager.customers.search import CustomerFilters, customer_page, export_csv
+from cloudmanager.customers.filters import CustomerFilters
+from cloudmanager.customers.search import customer_page, export_csv
 from cloudmanager.customers.tabs import CUSTOMER_TABS, find_tab
 from cloudmanager.customers.timeline import customer_timeline
 from cloudmanager.extensions import db

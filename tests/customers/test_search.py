@@ -8,7 +8,8 @@ from sqlalchemy import text
 from cloudmanager.core.pagination import encode_cursor
 from cloudmanager.customers.contacts import add_contact
 from cloudmanager.customers.models import CustomerTag
-from cloudmanager.customers.search import CustomerFilters, customer_page
+from cloudmanager.customers.filters import CustomerFilters
+from cloudmanager.customers.search import customer_page
 
 
 def names(**args):

@@ -3,7 +3,8 @@
 import pytest
 
 from cloudmanager.customers import search, search_narrowing
-from cloudmanager.customers.search import CustomerFilters, _shape_and_params, customer_page
+from cloudmanager.customers.filters import CustomerFilters
+from cloudmanager.customers.search import _shape_and_params, customer_page
 from cloudmanager.customers.search_narrowing import TrigramShares, narrowest_part
 
 # Every row shares "customer" and "example"; the numbers set them apart.

@@ -200,8 +200,9 @@ def test_export_neutralizes_spreadsheet_formulas(client, login_as, make_customer
 
 def test_export_pages_through_more_rows_than_one_chunk(db, app, make_customer, monkeypatch):
     from cloudmanager.customers import search
+    from cloudmanager.customers.filters import CustomerFilters
 
     for _ in range(5):
         make_customer()
-    rows = list(search.export_rows(search.CustomerFilters(), chunk=2))
+    rows = list(search.export_rows(CustomerFilters(), chunk=2))
     assert len(rows) == 5 and len({row[0] for row in rows}) == 5

@@ -17,10 +17,11 @@ watched table drops its triggers: such a revision must run `trigger_ddl` again.
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from flask import has_request_context, request
-from sqlalchemy import DDL, BigInteger, String, event, select
+from sqlalchemy import BigInteger, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudmanager.core.database import read_rows
+from cloudmanager.core.table_ddl import run_after_create
 from cloudmanager.extensions import db
 
 REQUEST_KEY = "cloudmanager.change_stamps"
@@ -101,8 +102,7 @@ def watch(table: Any, columns: Sequence[str] = ()) -> None:
     """
     WATCHED.append(table.name)
     for dialect in ("postgresql", "sqlite"):
-        for statement in trigger_ddl(table.name, dialect, columns):
-            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+        run_after_create(table, dialect, trigger_ddl(table.name, dialect, columns))
 
 
 ALL_STAMPS = select(ChangeStamp.name, ChangeStamp.counter)

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.countries import country_name
+from cloudmanager.core.table_ddl import run_after_create, run_before_drop
 from cloudmanager.core.timeutil import utcnow
 from cloudmanager.customers import search_index, tag_list
 from cloudmanager.extensions import db
@@ -83,16 +84,10 @@ class Customer(db.Model):
         return f"<Customer {self.number} {self.name!r}>"
 
 
-# The live search's index (customers/search_index.py). The migrations create it; these
-# events cover tables made by create_all (tests, benches).
-for _statement in search_index.POSTGRES_DDL:
-    event.listen(
-        Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-for _statement in search_index.SQLITE_DDL:
-    event.listen(Customer.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in search_index.SQLITE_DROP:
-    event.listen(Customer.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
+# The live search's index (customers/search_index.py), for tables made by create_all.
+run_after_create(Customer.__table__, "postgresql", search_index.POSTGRES_DDL)
+run_after_create(Customer.__table__, "sqlite", search_index.SQLITE_DDL)
+run_before_drop(Customer.__table__, "sqlite", search_index.SQLITE_DROP)
 # The list's country filter keeps the countries in use while no write moved this stamp.
 watch(Customer.__table__, columns=("country",))
 
@@ -110,14 +105,8 @@ class CustomerTag(db.Model):
 
 # The list's tag filter keeps the tags in use while no write moved this stamp.
 watch(CustomerTag.__table__)
-for _statement in tag_list.POSTGRES_DDL:
-    event.listen(
-        CustomerTag.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-for _statement in tag_list.SQLITE_DDL:
-    event.listen(
-        CustomerTag.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
+run_after_create(CustomerTag.__table__, "postgresql", tag_list.POSTGRES_DDL)
+run_after_create(CustomerTag.__table__, "sqlite", tag_list.SQLITE_DDL)
 
 
 class Contact(db.Model):

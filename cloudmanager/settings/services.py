@@ -16,7 +16,7 @@ from flask import has_request_context, request
 from sqlalchemy import event, select
 
 from cloudmanager.core.audit import audit
-from cloudmanager.core.change_stamps import UNKNOWN, forget_request_stamp, request_stamp
+from cloudmanager.core.change_stamps import StampedValue, forget_request_stamp
 from cloudmanager.core.database import read_rows
 from cloudmanager.core.errors import ValidationFailed
 from cloudmanager.core.timeutil import utcnow
@@ -109,8 +109,6 @@ DEFAULTS: dict[str, Any] = {
 
 _cache: dict[str, Any] = {}
 _cache_loaded_at = 0.0
-# (stamp, values) of the last request that read the table with a stamp known.
-_stamped: tuple[Any, dict[str, Any]] | None = None
 
 
 ALL_SETTINGS = select(Setting.key, Setting.value)
@@ -120,11 +118,15 @@ def _query() -> dict[str, Any]:
     return {key: value for key, value in read_rows(ALL_SETTINGS)}
 
 
+# The stored values, kept by the process while the settings' stamp holds.
+STORED = StampedValue("settings", _query)
+
+
 def _load() -> dict[str, Any]:
     global _cache, _cache_loaded_at
     if has_request_context():
         if REQUEST_KEY not in request.environ:
-            request.environ[REQUEST_KEY] = _request_values(request_stamp("settings"))
+            request.environ[REQUEST_KEY] = STORED.get()
         return request.environ[REQUEST_KEY]
     if time.monotonic() - _cache_loaded_at > CACHE_SECONDS:
         _cache = _query()
@@ -132,24 +134,11 @@ def _load() -> dict[str, Any]:
     return _cache
 
 
-def _request_values(stamp: Any) -> dict[str, Any]:
-    """The process's values when they belong to `stamp`, else the table's."""
-    global _stamped
-    stamped = _stamped
-    if stamp is not UNKNOWN and stamped is not None and stamped[0] == stamp:
-        return stamped[1]
-    values = _query()
-    if stamp is not UNKNOWN:
-        # Read after the stamp: at worst newer than it, and the next stamp differs.
-        _stamped = (stamp, values)
-    return values
-
-
 def invalidate_cache() -> None:
     """Forget cached values (after a change, and between tests)."""
-    global _cache_loaded_at, _stamped
+    global _cache_loaded_at
     _cache_loaded_at = 0.0
-    _stamped = None
+    STORED.forget()
     if has_request_context():
         request.environ.pop(REQUEST_KEY, None)
         forget_request_stamp("settings")

@@ -168,10 +168,10 @@ def test_a_change_of_an_existing_row_elsewhere_is_seen_at_the_next_request(db, c
     db.session.commit()
     login_as("admin")
     assert b"First AG" in client.get("/settings/company").data
-    stale = services._stamped
+    stale = services.STORED._kept
     update_settings({"company.legal_name": "Second AG"})
     db.session.commit()
-    services._stamped = stale  # this process still holds the values of the old stamp
+    services.STORED._kept = stale  # this process still holds the values of the old stamp
     assert b"Second AG" in client.get("/settings/company").data
 
 

@@ -60,6 +60,25 @@ def test_typing_in_live_search_narrows_the_table(
     assert page_problems.all() == []
 
 
+def test_search_results_come_newest_first_and_a_chosen_order_stays_while_typing(
+    live_server, signed_in_page, page_problems, some_customers
+):
+    page = signed_in_page("agent")
+    page.goto("/customers/")
+    names = page.locator("#customer-table tbody tr td:nth-child(2) a")
+    expect(names).to_have_text(["Alpenblick Tourismus", "Nordlicht Hosting", "Tulipa Webdesign"])
+    page.get_by_label("Search").press_sequentially("example", delay=50)
+    expect(page.locator("#customer-results")).to_contain_text("newest first")
+    expect(names).to_have_text(["Tulipa Webdesign", "Alpenblick Tourismus", "Nordlicht Hosting"])
+    page.get_by_role("link", name="Name").click()
+    expect(names).to_have_text(["Alpenblick Tourismus", "Nordlicht Hosting", "Tulipa Webdesign"])
+    page.get_by_label("Search").fill("example.com")
+    expect(page).to_have_url(re.compile(r"q=example\.com"))
+    expect(names).to_have_text(["Alpenblick Tourismus", "Nordlicht Hosting", "Tulipa Webdesign"])
+    expect(page.locator("#customer-results")).not_to_contain_text("newest first")
+    assert page_problems.all() == []
+
+
 def test_invalid_email_shows_an_error_then_saves_when_fixed(
     live_server, signed_in_page, page_problems
 ):

@@ -20,7 +20,7 @@ from flask import has_request_context, request
 from sqlalchemy import BigInteger, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cloudmanager.core.database import read_rows
+from cloudmanager.core.database import check_connections_with, read_rows, take_checked_rows
 from cloudmanager.core.table_ddl import run_after_create
 from cloudmanager.extensions import db
 
@@ -106,6 +106,7 @@ def watch(table: Any, columns: Sequence[str] = ()) -> None:
 
 
 ALL_STAMPS = select(ChangeStamp.name, ChangeStamp.counter)
+check_connections_with("SELECT name, counter FROM change_stamps")
 
 
 def read_stamps() -> None:
@@ -113,7 +114,8 @@ def read_stamps() -> None:
 
     A watched table without a row was never written: its stamp is None.
     """
-    read = dict(read_rows(ALL_STAMPS))
+    rows = take_checked_rows()  # PostgreSQL: read by the pool's connection check
+    read = dict(read_rows(ALL_STAMPS) if rows is None else rows)
     request.environ[REQUEST_KEY] = {name: read.get(name) for name in WATCHED}
 
 

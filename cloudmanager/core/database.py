@@ -10,6 +10,7 @@ from typing import Any, Sequence
 from flask import Flask, has_request_context, request
 from sqlalchemy import Executable, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 
 from cloudmanager.config import database_url
 from cloudmanager.extensions import db
@@ -28,6 +29,12 @@ def init_database(app: Flask) -> None:
         # A file has no server that could drop the connection: no "SELECT 1" per checkout.
         options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if uri.startswith("postgresql"):
+        # The pool checks a connection with a query the page needs anyway (see
+        # `check_connections`) instead of a "SELECT 1" of its own.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options["pool_pre_ping"] = False
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("postgresql") and not app.config.get("DATABASE_DURABLE_COMMITS", True):
         # Throwaway databases (the tests): a commit need not wait for its WAL to reach the
         # disk. Nothing changes for other sessions: a commit is visible as soon as it returns.
@@ -39,6 +46,7 @@ def init_database(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         reads_without_transaction(db.engine)
+        check_connections(db.engine)
 
 
 @event.listens_for(Engine, "connect")
@@ -141,3 +149,62 @@ def begin_before_writing(conn, cursor, statement, parameters, context, executema
         executemany or not is_plain_read(statement)
     ):
         dbapi_connection.autocommit = False  # psycopg2 sends BEGIN before this statement
+
+
+# -- PostgreSQL: the connection check reads what every page reads first ------------------
+# The pool checked each connection with a "SELECT 1" before handing it out: one more
+# round trip on every page. The check now runs a query the page needs anyway (the change
+# stamps, registered by core/change_stamps.py) and keeps its rows for the page. A dead
+# connection still fails the check, and the pool replaces it.
+CHECKED_ROWS = "cloudmanager.checked_rows"
+_CONNECTION_CHECK = {"sql": "SELECT 1"}
+
+
+def check_connections_with(sql: str) -> None:
+    """Have the pool's connection check run `sql`; `take_checked_rows` hands its rows over."""
+    _CONNECTION_CHECK["sql"] = sql
+
+
+def check_connections(engine: Engine) -> None:
+    """Check every connection `engine`'s pool hands out (psycopg2 only, pre-ping off)."""
+    if engine.dialect.driver != "psycopg2":
+        return
+
+    def check_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+        run_connection_check(engine.dialect, dbapi_connection, connection_record.info)
+
+    event.listen(engine.pool, "checkout", check_connection)
+
+
+def run_connection_check(dialect: Any, dbapi_connection: Any, info: dict) -> None:
+    """Run the check on `dbapi_connection` (outside any transaction), its rows into `info`.
+
+    A connection the server dropped raises DisconnectionError: the pool replaces it and
+    checks the new one. Any other failure (a database before its migrations) leaves no
+    rows, and the caller reads what it needs itself.
+    """
+    info.pop(CHECKED_ROWS, None)
+    autocommit = dbapi_connection.autocommit
+    try:
+        if not autocommit:
+            dbapi_connection.autocommit = True  # no transaction left open by the check
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(_CONNECTION_CHECK["sql"])
+            info[CHECKED_ROWS] = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not autocommit:
+            dbapi_connection.autocommit = False
+    except dialect.loaded_dbapi.Error as error:
+        if dbapi_connection.closed or dialect.is_disconnect(error, dbapi_connection, None):
+            raise DisconnectionError() from error
+        if not autocommit:
+            dbapi_connection.autocommit = False
+
+
+def take_checked_rows() -> list | None:
+    """The rows the check of this session's connection read, once; else None."""
+    if db.engine.dialect.driver != "psycopg2":
+        return None
+    return db.session.connection().connection.info.pop(CHECKED_ROWS, None)

@@ -28,7 +28,3 @@ def test_sqlite_runs_in_wal_mode_with_normal_sync(app, db):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-
-
-def test_only_server_databases_ping_connections_before_use(app, db):
-    assert db.engine.pool._pre_ping is (db.engine.dialect.name != "sqlite")

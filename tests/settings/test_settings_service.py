@@ -158,7 +158,9 @@ def test_a_staff_page_with_unchanged_settings_reads_only_their_stamp(
         client.get("/settings/company")
     second = counter.statements[first:]
     assert not any("settings.value" in sql for sql in second)
-    assert sum("change_stamps" in sql for sql in second) == 1
+    # One read of the stamps; on PostgreSQL the pool's connection check makes it.
+    checked = db.engine.dialect.name == "postgresql"
+    assert sum("change_stamps" in sql for sql in second) == (0 if checked else 1)
 
 
 def test_a_change_of_an_existing_row_elsewhere_is_seen_at_the_next_request(db, client, login_as):

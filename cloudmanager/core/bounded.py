@@ -3,7 +3,7 @@
 Lookups stay a plain `dict.get`; only `remember` pays for the bound.
 """
 
-from typing import Callable, TypeVar
+from typing import Callable, TypeVar, cast
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -29,7 +29,12 @@ class BoundedDict(dict[K, V]):
         A key that cannot be hashed (a list among its values) is built every time.
         """
         try:
-            found = self.get(key)
+            found = self.get(key, _MISSING)
         except TypeError:
             return build()
-        return self.remember(key, build()) if found is None else found
+        if found is _MISSING:
+            return self.remember(key, build())
+        return cast(V, found)
+
+
+_MISSING = object()  # a remembered None is an answer too

@@ -47,7 +47,7 @@ class TrigramShares:
         self.counts: Counter[str] = Counter()
         for value in values:
             self.counts.update({value[i : i + 3] for i in range(len(value) - 2)})
-        self._parts: BoundedDict[str, str] = BoundedDict(2048)
+        self._parts: BoundedDict[str, str | None] = BoundedDict(2048)
 
     def share(self, trigram: str) -> float:
         """The share of rows holding `trigram` (half a row when none of the sample does)."""
@@ -55,8 +55,7 @@ class TrigramShares:
 
     def narrowest_part(self, term: str) -> str | None:
         """`narrowest_part(term, self)`, worked out once per term."""
-        # Kept as "" for "the whole term": the memo rebuilds a None every time.
-        return self._parts.get_or_build(term, lambda: narrowest_part(term, self) or "") or None
+        return self._parts.get_or_build(term, lambda: narrowest_part(term, self))
 
 
 def _trigrams(part: str) -> list[str]:

@@ -17,7 +17,7 @@ def test_a_term_is_narrowed_to_its_rarest_letters_and_digits():
     assert part and part in "customer4242@" and part.isalnum() and "424" in part
     assert shares.narrowest_part("customer4242@") == part  # worked out once, same answer
     assert shares.narrowest_part("example") is None
-    assert shares._parts == {"customer4242@": part, "example": ""}  # both remembered
+    assert shares._parts == {"customer4242@": part, "example": None}  # both remembered
 
 
 def test_a_term_whose_every_part_is_common_or_rare_stays_whole():

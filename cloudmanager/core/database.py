@@ -30,18 +30,18 @@ def init_database(app: Flask) -> None:
         options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("postgresql"):
-        # The pool checks a connection with a query the page needs anyway (see
-        # `check_connections`) instead of a "SELECT 1" of its own.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-        options["pool_pre_ping"] = False
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if uri.startswith("postgresql") and not app.config.get("DATABASE_DURABLE_COMMITS", True):
-        # Throwaway databases (the tests): a commit need not wait for its WAL to reach the
-        # disk. Nothing changes for other sessions: a commit is visible as soon as it returns.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-        connect_args = dict(options.get("connect_args", {}))
-        connect_args.setdefault("options", "-c synchronous_commit=off")
-        options["connect_args"] = connect_args
+        if make_url(uri).get_driver_name() == "psycopg2":
+            # The pool checks a connection with a query the page needs anyway (see
+            # `check_connections`, psycopg2 only) instead of a "SELECT 1" of its own.
+            options["pool_pre_ping"] = False
+        if not app.config.get("DATABASE_DURABLE_COMMITS", True):
+            # Throwaway databases (the tests): a commit need not wait for its WAL to reach
+            # the disk. Nothing changes for other sessions: a commit is visible as soon as
+            # it returns.
+            connect_args = dict(options.get("connect_args", {}))
+            connect_args.setdefault("options", "-c synchronous_commit=off")
+            options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():

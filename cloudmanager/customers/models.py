@@ -9,7 +9,7 @@ from cloudmanager.core.change_stamps import watch
 from cloudmanager.core.countries import country_name
 from cloudmanager.core.table_ddl import run_after_create, run_before_drop
 from cloudmanager.core.timeutil import utcnow
-from cloudmanager.customers import search_index, tag_list
+from cloudmanager.customers import search_index, search_postings, tag_list
 from cloudmanager.extensions import db
 
 KINDS = {"company": "Company", "individual": "Individual"}
@@ -88,6 +88,8 @@ class Customer(db.Model):
 run_after_create(Customer.__table__, "postgresql", search_index.POSTGRES_DDL)
 run_after_create(Customer.__table__, "sqlite", search_index.SQLITE_DDL)
 run_before_drop(Customer.__table__, "sqlite", search_index.SQLITE_DROP)
+run_after_create(Customer.__table__, "postgresql", search_postings.POSTGRES_DDL)
+run_before_drop(Customer.__table__, "postgresql", search_postings.POSTGRES_DROP)
 # The list's country filter keeps the countries in use while no write moved this stamp.
 watch(Customer.__table__, columns=("country",))
 

@@ -2,8 +2,9 @@
 
 The search matches one lower-cased `search_text` column (name, number, email,
 VAT id and every contact's name and email). On PostgreSQL a pg_trgm GIN index
-serves `LIKE '%term%'`; on SQLite an FTS5 trigram table answers a phrase MATCH
-(customers/search_index.py).
+serves `LIKE '%term%'`, and a common term newest first walks the ordered postings
+of one of its trigrams (customers/search_postings.py); on SQLite an FTS5 trigram
+table answers a phrase MATCH (customers/search_index.py).
 
 The order and the filters a request asks for are `filters.CustomerFilters`.
 """
@@ -41,6 +42,7 @@ from cloudmanager.customers.filters import SORTS, CustomerFilters
 from cloudmanager.customers.models import Customer, CustomerTag
 from cloudmanager.customers.search_index import FTS_ROWID_BASE
 from cloudmanager.customers.search_narrowing import trigram_shares
+from cloudmanager.customers.search_postings import TABLE as POSTINGS_TABLE
 from cloudmanager.extensions import db
 
 # What the list page shows (and `tags`), read as plain rows: a 50-row page stays cheap.
@@ -66,13 +68,15 @@ def escape_like(term: str) -> str:
 
 
 SQLITE_FTS = table("customers_fts", column("rowid"), column("search_text"))
+POSTINGS = table(POSTINGS_TABLE, column("trigram"), column("customer_id", Integer))
 
 
 class FilterShape(NamedTuple):
     """Which filters a request uses (not their values): one SQL statement per shape."""
 
-    # "", "fts" (SQLite), "like" (PostgreSQL, or SQLite under 3 characters) or
-    # "narrowed" (PostgreSQL: the index reads the rarest part of the term).
+    # "", "fts" (SQLite), "like" (PostgreSQL, or SQLite under 3 characters),
+    # "narrowed" (PostgreSQL: the index reads the rarest part of the term) or
+    # "walk" (PostgreSQL, newest first: the ordered postings of one trigram).
     search: str
     status: bool
     country: bool
@@ -102,9 +106,12 @@ def _search_condition(mode: str) -> ColumnElement[bool]:
     if mode == "fts":
         matching = select(FTS_ROWID_BASE - SQLITE_FTS.c.rowid).where(_fts_match())
         return Customer.id.in_(matching)
+    holds_term = func.strpos(Customer.search_text, bindparam("q_term")) > 0
+    if mode == "walk":  # the postings find the candidates (_in_search_index_order)
+        return holds_term
     condition = Customer.search_text.like(bindparam("q_pattern"), escape="\\")
     if mode == "narrowed":  # the index reads a part of the term; each row left has it all
-        return condition & (func.strpos(Customer.search_text, bindparam("q_term")) > 0)
+        return condition & holds_term
     return condition
 
 
@@ -114,7 +121,10 @@ def _search_pattern(term: str, mode: str) -> str:
     return f"%{escape_like(term)}%"
 
 
-def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, Any]]:
+def _shape_and_params(
+    filters: CustomerFilters, page_rows: int = 0
+) -> tuple[FilterShape, dict[str, Any]]:
+    """The statement's shape and its values; `page_rows` when it reads one page."""
     params: dict[str, Any] = {}
     mode = ""
     if filters.q:
@@ -122,14 +132,29 @@ def _shape_and_params(filters: CustomerFilters) -> tuple[FilterShape, dict[str, 
         mode = search_mode(term)
         params["q_pattern"] = _search_pattern(term, mode)
         if mode == "like" and db.engine.dialect.name == "postgresql":
-            part = trigram_shares().narrowest_part(term)
-            if part:
-                mode, params["q_pattern"], params["q_term"] = "narrowed", f"%{part}%", term
+            mode = _postgres_search(term, page_rows if filters.sort == "created" else 0, params)
     for name in ("status", "country", "tag"):
         if getattr(filters, name):
             params[name] = getattr(filters, name)
     shape = FilterShape(mode, bool(filters.status), bool(filters.country), bool(filters.tag))
     return shape, params
+
+
+def _postgres_search(term: str, page_rows: int, params: dict[str, Any]) -> str:
+    """The PostgreSQL search mode for `term` (adding its values to `params`).
+
+    `page_rows` is the page size when the page is in creation order, else 0.
+    """
+    shares = trigram_shares()
+    trigram = page_rows and shares.walked_trigram(term, page_rows)
+    if trigram:
+        params["q_trigram"], params["q_term"] = trigram, term
+        return "walk"
+    part = shares.narrowest_part(term)
+    if part:
+        params["q_pattern"], params["q_term"] = f"%{part}%", term
+        return "narrowed"
+    return "like"
 
 
 def _conditions(shape: FilterShape, search: bool = True) -> list[ColumnElement[bool]]:
@@ -170,8 +195,8 @@ def _list_statement(
 ) -> Select:
     """The list's SELECT for one filter shape, built once: values are bound per request."""
     columns = (*LIST_COLUMNS, _created_day(dialect).label("created_on"), Customer.tag_list)
-    if shape.search == "fts" and sort == "created":
-        return _fts_in_index_order(columns, shape, descending, paged)
+    if shape.search in ("fts", "walk") and sort == "created":
+        return _in_search_index_order(columns, shape, descending, paged)
     keys = SORTS[sort]
     stmt = select(*columns).where(*_conditions(shape))
     if paged:
@@ -179,22 +204,30 @@ def _list_statement(
     return stmt.order_by(*keyset_order(keys, descending)).limit(bindparam("limit"))
 
 
-def _fts_in_index_order(
+def _in_search_index_order(
     columns: tuple, shape: FilterShape, descending: bool, paged: bool
 ) -> Select:
-    """Search results by creation, driven by the FTS5 table in its rowid order.
+    """Search results by creation, driven by the search index in its own order.
 
-    Its rowid is FTS_ROWID_BASE - id, so ascending rowids are newest first and
-    SQLite stops reading matches once the page is full; the keyset bound goes on
-    the rowid for the same reason.
+    Either index lists customers in creation order, so the database stops reading
+    matches once the page is full, and the keyset bound goes on the index's key.
+    SQLite's FTS5 rowid is FTS_ROWID_BASE - id: ascending rowids are newest first.
+    PostgreSQL's postings of one trigram are keyed by customer id; each candidate
+    is checked for the whole term.
     """
-    fts_row = SQLITE_FTS.c.rowid
-    joined = SQLITE_FTS.join(Customer, Customer.id == FTS_ROWID_BASE - fts_row)
-    stmt = select(*columns).select_from(joined).where(_fts_match(), *_conditions(shape, False))
+    after = bindparam("after_0", type_=Integer)
+    if shape.search == "fts":
+        key, found = SQLITE_FTS.c.rowid, _fts_match()
+        source = SQLITE_FTS.join(Customer, Customer.id == FTS_ROWID_BASE - key)
+        after, descending = FTS_ROWID_BASE - after, not descending
+    else:
+        key = POSTINGS.c.customer_id
+        found = (POSTINGS.c.trigram == bindparam("q_trigram")) & _search_condition("walk")
+        source = POSTINGS.join(Customer, Customer.id == key)
+    stmt = select(*columns).select_from(source).where(found, *_conditions(shape, False))
     if paged:
-        bound = FTS_ROWID_BASE - bindparam("after_0", type_=Integer)
-        stmt = stmt.where(fts_row > bound if descending else fts_row < bound)
-    return stmt.order_by(fts_row if descending else fts_row.desc()).limit(bindparam("limit"))
+        stmt = stmt.where(key < after if descending else key > after)
+    return stmt.order_by(key.desc() if descending else key).limit(bindparam("limit"))
 
 
 def customer_page(filters: CustomerFilters) -> Page:
@@ -204,7 +237,7 @@ def customer_page(filters: CustomerFilters) -> Page:
     SQLite) and `tag_list` (TAG_SEPARATOR-joined, or empty).
     """
     keys = SORTS[filters.sort]
-    shape, params = _shape_and_params(filters)
+    shape, params = _shape_and_params(filters, filters.size + 1)
     after = cursor_params(filters.cursor, keys)
     descending = filters.dir == "desc"
     stmt = _list_statement(db.engine.dialect.name, shape, filters.sort, descending, bool(after))

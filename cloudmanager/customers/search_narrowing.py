@@ -1,4 +1,4 @@
-"""Which part of a search term PostgreSQL's trigram index should read.
+"""Which part of a search term PostgreSQL's trigram indexes should read.
 
 A trigram index answers `LIKE '%term%'` by reading the posting list of every
 trigram of the term and intersecting them. When most customers share some of
@@ -9,9 +9,13 @@ of the term from the index and checking the whole term on the few rows it leaves
 100,000 customers whose e-mails all start with "customer" took 2.0 ms, 0.24 ms
 through "r4242".
 
-How common each trigram is comes from a sample of about 1,000 customers, taken
-per process every few minutes. The choice only decides what the index reads:
-the rows are the same either way.
+A common term in newest-first order is better served by walking the ordered
+postings of its rarest trigram (search_postings.py), which stop after a page:
+`walked_trigram` says when.
+
+How common each trigram and term is comes from a sample of about 1,000 customers,
+taken per process every few minutes. The choice only decides what the indexes
+read: the rows are the same either way.
 """
 
 import time
@@ -21,6 +25,7 @@ from sqlalchemy import text
 
 from cloudmanager.core.bounded import BoundedDict
 from cloudmanager.core.change_stamps import on_forget_all
+from cloudmanager.customers.search_postings import indexed_trigrams
 from cloudmanager.extensions import db
 
 SAMPLE_ROWS = 1000
@@ -37,17 +42,21 @@ SAMPLE_SQL = text(
     "GREATEST((SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass), 1))) "
     "LIMIT :rows"
 )
+TABLE_ROWS_SQL = text("SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass")
 
 
 class TrigramShares:
-    """How many of the sampled rows hold each trigram."""
+    """How many of the sampled rows hold each trigram, of a table of `table_rows`."""
 
-    def __init__(self, values: list[str]):
+    def __init__(self, values: list[str], table_rows: float = 0):
+        self.values = values
         self.rows = len(values)
+        self.table_rows = max(table_rows, self.rows)
         self.counts: Counter[str] = Counter()
         for value in values:
             self.counts.update({value[i : i + 3] for i in range(len(value) - 2)})
         self._parts: BoundedDict[str, str | None] = BoundedDict(2048)
+        self._walks: BoundedDict[tuple[str, int], str | None] = BoundedDict(2048)
 
     def share(self, trigram: str) -> float:
         """The share of rows holding `trigram` (half a row when none of the sample does)."""
@@ -56,6 +65,12 @@ class TrigramShares:
     def narrowest_part(self, term: str) -> str | None:
         """`narrowest_part(term, self)`, worked out once per term."""
         return self._parts.get_or_build(term, lambda: narrowest_part(term, self))
+
+    def walked_trigram(self, term: str, page_rows: int) -> str | None:
+        """`walked_trigram(term, page_rows, self)`, worked out once per term and page size."""
+        return self._walks.get_or_build(
+            (term, page_rows), lambda: walked_trigram(term, page_rows, self)
+        )
 
 
 def _trigrams(part: str) -> list[str]:
@@ -90,13 +105,33 @@ def narrowest_part(term: str, shares: TrigramShares) -> str | None:
     return best
 
 
+def walked_trigram(term: str, page_rows: int, shares: TrigramShares) -> str | None:
+    """The trigram whose ordered postings a newest-first search for `term` should walk.
+
+    None when the trigram index is the cheaper read. Walking the rarest trigram's
+    postings checks about `page_rows` / (the share of its rows holding the whole
+    term) rows before a page is full, or all its rows when fewer match; the trigram
+    index fetches and sorts every match. A term no sampled row holds is rare: the
+    trigram index finds its few rows at once.
+    """
+    trigrams = indexed_trigrams(term)
+    holding = sum(term in value for value in shares.values)
+    if not trigrams or not holding:
+        return None
+    rarest = min(sorted(trigrams), key=shares.share)
+    term_share = holding / shares.rows
+    trigram_rows = shares.share(rarest) * shares.table_rows
+    walked = min(trigram_rows, page_rows * shares.share(rarest) / term_share)
+    return rarest if walked < term_share * shares.table_rows else None
+
+
 def trigram_shares() -> TrigramShares:
     """The process's trigram shares of `customers.search_text`, sampled anew when old."""
     kept = _kept.get("shares")
     if kept and time.monotonic() < kept[0]:
         return kept[1]
     values = list(db.session.execute(SAMPLE_SQL, {"rows": SAMPLE_ROWS}).scalars())
-    shares = TrigramShares(values)
+    shares = TrigramShares(values, db.session.scalar(TABLE_ROWS_SQL) or 0)
     _kept["shares"] = (time.monotonic() + SAMPLE_SECONDS, shares)
     return shares
 

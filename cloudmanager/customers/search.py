@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     column,
     func,
+    literal_column,
     select,
     table,
 )
@@ -132,7 +133,8 @@ def _shape_and_params(
         mode = search_mode(term)
         params["q_pattern"] = _search_pattern(term, mode)
         if mode == "like" and db.engine.dialect.name == "postgresql":
-            mode = _postgres_search(term, page_rows if filters.sort == "created" else 0, params)
+            walking = page_rows if filters.sort == "created" else 0
+            mode = _postgres_search(term, walking, filters, params)
     for name in ("status", "country", "tag"):
         if getattr(filters, name):
             params[name] = getattr(filters, name)
@@ -140,14 +142,18 @@ def _shape_and_params(
     return shape, params
 
 
-def _postgres_search(term: str, page_rows: int, params: dict[str, Any]) -> str:
+def _postgres_search(
+    term: str, page_rows: int, filters: CustomerFilters, params: dict[str, Any]
+) -> str:
     """The PostgreSQL search mode for `term` (adding its values to `params`).
 
     `page_rows` is the page size when the page is in creation order, else 0.
     """
     shares = trigram_shares()
-    trigram = page_rows and shares.walked_trigram(term, page_rows)
+    wanted = (filters.status, filters.country, filters.tag)
+    trigram = page_rows and shares.walked_trigram(term, page_rows, wanted)
     if trigram:
+        del params["q_pattern"]  # the postings match instead
         params["q_trigram"], params["q_term"] = trigram, term
         return "walk"
     part = shares.narrowest_part(term)
@@ -223,7 +229,9 @@ def _in_search_index_order(
     else:
         key = POSTINGS.c.customer_id
         found = (POSTINGS.c.trigram == bindparam("q_trigram")) & _search_condition("walk")
-        source = POSTINGS.join(Customer, Customer.id == key)
+        # "+ 0": a plain key lets the planner merge-join both tables by id, walking
+        # `customers` backwards past every row without the term (as slow as no postings).
+        source = POSTINGS.join(Customer, Customer.id == key + literal_column("0"))
     stmt = select(*columns).select_from(source).where(found, *_conditions(shape, False))
     if paged:
         stmt = stmt.where(key < after if descending else key > after)

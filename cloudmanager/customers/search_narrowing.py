@@ -20,11 +20,13 @@ read: the rows are the same either way.
 
 import time
 from collections import Counter
+from typing import NamedTuple
 
 from sqlalchemy import text
 
 from cloudmanager.core.bounded import BoundedDict
 from cloudmanager.core.change_stamps import on_forget_all
+from cloudmanager.customers.tag_list import TAG_SEPARATOR
 from cloudmanager.customers.search_postings import indexed_trigrams
 from cloudmanager.extensions import db
 
@@ -38,25 +40,48 @@ LONGEST_PART = 6
 
 # Block sampling: about SAMPLE_ROWS rows whatever the table's size, without reading it all.
 SAMPLE_SQL = text(
-    "SELECT search_text FROM customers TABLESAMPLE SYSTEM (LEAST(100, :rows * 200.0 / "
+    "SELECT search_text, status, country, tag_list FROM customers TABLESAMPLE SYSTEM (LEAST(100, :rows * 200.0 / "
     "GREATEST((SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass), 1))) "
     "LIMIT :rows"
 )
 TABLE_ROWS_SQL = text("SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass")
 
 
+class Sampled(NamedTuple):
+    """A sampled customer: what the search and the list's filters match."""
+
+    search_text: str
+    status: str = "active"
+    country: str = ""
+    tag_list: str = ""
+
+    def passes(self, wanted: "Wanted") -> bool:
+        """True when the row passes the list's filters (`wanted`; "" is any)."""
+        status, country, tag = wanted
+        return (
+            (not status or self.status == status)
+            and (not country or self.country == country)
+            and (not tag or tag in self.tag_list.split(TAG_SEPARATOR))
+        )
+
+
+# The list's filters: status, country and tag ("" for any).
+Wanted = tuple[str, str, str]
+
+
 class TrigramShares:
     """How many of the sampled rows hold each trigram, of a table of `table_rows`."""
 
-    def __init__(self, values: list[str], table_rows: float = 0):
-        self.values = values
-        self.rows = len(values)
+    def __init__(self, sample: list[Sampled], table_rows: float = 0):
+        self.sample = sample
+        self.rows = len(sample)
         self.table_rows = max(table_rows, self.rows)
         self.counts: Counter[str] = Counter()
-        for value in values:
+        for row in sample:
+            value = row.search_text
             self.counts.update({value[i : i + 3] for i in range(len(value) - 2)})
         self._parts: BoundedDict[str, str | None] = BoundedDict(2048)
-        self._walks: BoundedDict[tuple[str, int], str | None] = BoundedDict(2048)
+        self._walks: BoundedDict[tuple[str, int, Wanted], str | None] = BoundedDict(2048)
 
     def share(self, trigram: str) -> float:
         """The share of rows holding `trigram` (half a row when none of the sample does)."""
@@ -66,10 +91,10 @@ class TrigramShares:
         """`narrowest_part(term, self)`, worked out once per term."""
         return self._parts.get_or_build(term, lambda: narrowest_part(term, self))
 
-    def walked_trigram(self, term: str, page_rows: int) -> str | None:
-        """`walked_trigram(term, page_rows, self)`, worked out once per term and page size."""
+    def walked_trigram(self, term: str, page_rows: int, wanted: Wanted) -> str | None:
+        """`walked_trigram(…, self)`, worked out once per term, page size and filters."""
         return self._walks.get_or_build(
-            (term, page_rows), lambda: walked_trigram(term, page_rows, self)
+            (term, page_rows, wanted), lambda: walked_trigram(term, page_rows, wanted, self)
         )
 
 
@@ -105,17 +130,17 @@ def narrowest_part(term: str, shares: TrigramShares) -> str | None:
     return best
 
 
-def walked_trigram(term: str, page_rows: int, shares: TrigramShares) -> str | None:
+def walked_trigram(term: str, page_rows: int, wanted: Wanted, shares: TrigramShares) -> str | None:
     """The trigram whose ordered postings a newest-first search for `term` should walk.
 
     None when the trigram index is the cheaper read. Walking the rarest trigram's
-    postings checks about `page_rows` / (the share of its rows holding the whole
-    term) rows before a page is full, or all its rows when fewer match; the trigram
-    index fetches and sorts every match. A term no sampled row holds is rare: the
-    trigram index finds its few rows at once.
+    postings checks about `page_rows` / (the share of its rows that hold the whole
+    term and pass the filters `wanted`) rows before a page is full, or all its rows
+    when fewer match; the trigram index fetches and sorts every match. A term (and
+    filters) no sampled row holds is rare: the trigram index finds its few rows at once.
     """
     trigrams = indexed_trigrams(term)
-    holding = sum(term in value for value in shares.values)
+    holding = sum(term in row.search_text and row.passes(wanted) for row in shares.sample)
     if not trigrams or not holding:
         return None
     rarest = min(sorted(trigrams), key=shares.share)
@@ -130,8 +155,8 @@ def trigram_shares() -> TrigramShares:
     kept = _kept.get("shares")
     if kept and time.monotonic() < kept[0]:
         return kept[1]
-    values = list(db.session.execute(SAMPLE_SQL, {"rows": SAMPLE_ROWS}).scalars())
-    shares = TrigramShares(values, db.session.scalar(TABLE_ROWS_SQL) or 0)
+    sample = [Sampled(*row) for row in db.session.execute(SAMPLE_SQL, {"rows": SAMPLE_ROWS})]
+    shares = TrigramShares(sample, db.session.scalar(TABLE_ROWS_SQL) or 0)
     _kept["shares"] = (time.monotonic() + SAMPLE_SECONDS, shares)
     return shares
 

@@ -5,10 +5,10 @@ import pytest
 from cloudmanager.customers import search, search_narrowing
 from cloudmanager.customers.filters import CustomerFilters
 from cloudmanager.customers.search import _shape_and_params, customer_page
-from cloudmanager.customers.search_narrowing import TrigramShares, narrowest_part
+from cloudmanager.customers.search_narrowing import Sampled, TrigramShares, narrowest_part
 
 # Every row shares "customer" and "example"; the numbers set them apart.
-SAMPLE = [f"firm {i} | customer{i}@example.eu" for i in range(1000, 1400)]
+SAMPLE = [Sampled(f"firm {i} | customer{i}@example.eu") for i in range(1000, 1400)]
 
 
 def test_a_term_is_narrowed_to_its_rarest_letters_and_digits():
@@ -49,4 +49,5 @@ def test_the_sample_is_read_from_the_customers_table(db, make_customer):
     search_narrowing._kept.clear()
     shares = search_narrowing.trigram_shares()
     assert shares.rows == 1 and shares.counts["sam"] == 1
+    assert shares.sample[0][1:] == ("active", "DE", "reseller")
     assert search_narrowing.trigram_shares() is shares  # kept for a while

@@ -7,15 +7,22 @@ from cloudmanager.customers import search
 from cloudmanager.customers.contacts import add_contact, remove_contact
 from cloudmanager.customers.filters import CustomerFilters
 from cloudmanager.customers.search import _shape_and_params, customer_page
-from cloudmanager.customers.search_narrowing import TrigramShares, walked_trigram
+from cloudmanager.customers.search_narrowing import Sampled, TrigramShares, walked_trigram
 from cloudmanager.customers.search_postings import indexed_trigrams
 from cloudmanager.customers.services import ALL_FIELDS, delete_customer, update_customer
 
-# One in four rows holds "cloud"; every row holds "customer" and "example".
+# One in four rows holds "cloud" (half of them tagged), every row "customer" and
+# "example". One in 40 is in France, one in 50 inactive.
 SAMPLE = [
-    f"{'cloud' if i % 4 == 0 else 'nord'} hosting {i} | customer{i}@example.eu"
+    Sampled(
+        f"{'cloud' if i % 4 == 0 else 'nord'} hosting {i} | customer{i}@example.eu",
+        "inactive" if i % 50 == 0 else "active",
+        "FR" if i % 40 == 1 else "DE",
+        "vip\x1freseller" if i % 8 == 0 else "",
+    )
     for i in range(1000, 1400)
 ]
+ANY = ("", "", "")
 
 
 @pytest.fixture
@@ -33,14 +40,22 @@ def test_only_trigrams_of_word_characters_are_kept():
 
 def test_a_common_term_walks_its_rarest_trigram_and_a_rare_one_does_not():
     shares = TrigramShares(SAMPLE, table_rows=100_000)
-    assert walked_trigram("cloud", 51, shares) in {"clo", "lou", "oud"}
-    assert walked_trigram("customer1500@", 51, shares) is None  # in no sampled row: rare
-    assert walked_trigram("zebra", 51, shares) is None  # in none
-    assert walked_trigram("a b", 51, shares) is None  # no trigram kept
-    assert shares.walked_trigram("cloud", 51) == walked_trigram("cloud", 51, shares)
-    assert shares._walks == {("cloud", 51): walked_trigram("cloud", 51, shares)}
+    walked = walked_trigram("cloud", 51, ANY, shares)
+    assert walked in {"clo", "lou", "oud"}
+    assert walked_trigram("customer1500@", 51, ANY, shares) is None  # in no sampled row: rare
+    assert walked_trigram("zebra", 51, ANY, shares) is None  # in none
+    assert walked_trigram("a b", 51, ANY, shares) is None  # no trigram kept
+    assert shares.walked_trigram("cloud", 51, ANY) == walked
+    assert shares._walks == {("cloud", 51, ANY): walked}
     # A table of 100 rows: its 25 matches cost the trigram index less than any walk.
-    assert walked_trigram("cloud", 51, TrigramShares(SAMPLE[:100])) is None
+    assert walked_trigram("cloud", 51, ANY, TrigramShares(SAMPLE[:100])) is None
+
+
+def test_filters_that_leave_few_matches_keep_the_trigram_index():
+    shares = TrigramShares(SAMPLE, table_rows=100_000)
+    assert walked_trigram("cloud", 51, ("active", "", "vip"), shares)  # half of "cloud"
+    assert walked_trigram("cloud", 51, ("inactive", "", ""), shares) is None  # 4 in 400
+    assert walked_trigram("cloud", 51, ("", "FR", ""), shares) is None  # none sampled
 
 
 def _postings(db) -> set[tuple[str, int]]:
@@ -76,7 +91,7 @@ def test_the_postings_follow_every_write(postgres, users, make_customer):
 class AlwaysWalk(TrigramShares):
     """Walks the rarest kept trigram of every term that has one."""
 
-    def walked_trigram(self, term: str, page_rows: int) -> str | None:
+    def walked_trigram(self, term: str, page_rows: int, wanted: tuple) -> str | None:
         return min(sorted(indexed_trigrams(term)), key=self.share, default=None)
 
 
@@ -108,7 +123,7 @@ def _every_page(args: dict) -> list[int]:
 @pytest.mark.parametrize("status", ["", "active"])
 def test_a_walk_finds_the_same_rows_page_by_page(many, monkeypatch, term, direction, status):
     args = {"q": term, "dir": direction, "status": status}
-    monkeypatch.setattr(search, "trigram_shares", lambda: TrigramShares([]))
+    monkeypatch.setattr(search, "trigram_shares", lambda: TrigramShares([]))  # never walks
     expected = _every_page(args)
     monkeypatch.setattr(search, "trigram_shares", lambda: AlwaysWalk(SAMPLE))
     shape, params = _shape_and_params(CustomerFilters.from_args(args), 4)

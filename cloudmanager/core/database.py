@@ -143,10 +143,15 @@ def read_in_autocommit(dbapi_connection, connection_record, connection_proxy) ->
 
 
 def begin_before_writing(conn, cursor, statement, parameters, context, executemany) -> None:
-    """Leave autocommit before the first statement that is not a plain read."""
+    """Leave a page read's autocommit before its first statement that is not a plain read.
+
+    A connection asked for AUTOCOMMIT (VACUUM, CREATE INDEX CONCURRENTLY) keeps it.
+    """
     dbapi_connection = cursor.connection
-    if getattr(dbapi_connection, "autocommit", False) and (
-        executemany or not is_plain_read(statement)
+    if (
+        getattr(dbapi_connection, "autocommit", False)
+        and (executemany or not is_plain_read(statement))
+        and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
     ):
         dbapi_connection.autocommit = False  # psycopg2 sends BEGIN before this statement
 

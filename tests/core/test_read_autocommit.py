@@ -5,7 +5,7 @@ moves a sequence still does so inside one transaction, committed or rolled back 
 """
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from cloudmanager.core import permissions
 from cloudmanager.core.database import is_plain_read
@@ -150,3 +150,9 @@ def test_work_outside_a_request_stays_in_a_transaction(client, postgres, route):
     connection = postgres.session.connection().connection.dbapi_connection
 
     assert connection.autocommit is False
+
+
+def test_a_connection_asked_for_autocommit_keeps_it_for_any_statement(postgres):
+    with postgres.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE settings"))  # refused inside a transaction
+        assert connection.connection.dbapi_connection.autocommit is True

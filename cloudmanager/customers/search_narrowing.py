@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 from cloudmanager.core.bounded import BoundedDict
 from cloudmanager.core.change_stamps import on_forget_all
-from cloudmanager.customers.tag_list import TAG_SEPARATOR
 from cloudmanager.customers.search_postings import indexed_trigrams
+from cloudmanager.customers.tag_list import TAG_SEPARATOR
 from cloudmanager.extensions import db
 
 SAMPLE_ROWS = 1000

@@ -199,13 +199,11 @@ def run_connection_check(dialect: Any, dbapi_connection: Any, info: dict) -> Non
             info[CHECKED_ROWS] = cursor.fetchall()
         finally:
             cursor.close()
-        if not autocommit:
-            dbapi_connection.autocommit = False
     except dialect.loaded_dbapi.Error as error:
         if dbapi_connection.closed or dialect.is_disconnect(error, dbapi_connection, None):
             raise DisconnectionError() from error
-        if not autocommit:
-            dbapi_connection.autocommit = False
+    if not autocommit:
+        dbapi_connection.autocommit = False
 
 
 def take_checked_rows() -> list | None:

@@ -2,7 +2,8 @@
 
 The customers search index (an SQLite FTS5 table and its shadow tables, a
 PostgreSQL trigram index and its ordered trigram postings) is created by hand in
-its migrations, so it has no model; autogenerate and the models-vs-migrations test both skip it.
+its migrations, so it has no model; autogenerate and the models-vs-migrations
+test both skip it.
 """
 
 UNMANAGED_NAMES = (

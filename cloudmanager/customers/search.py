@@ -133,8 +133,7 @@ def _shape_and_params(
         mode = search_mode(term)
         params["q_pattern"] = _search_pattern(term, mode)
         if mode == "like" and db.engine.dialect.name == "postgresql":
-            walking = page_rows if filters.sort == "created" else 0
-            mode = _postgres_search(term, walking, filters, params)
+            mode = _postgres_search(term, page_rows, filters, params)
     for name in ("status", "country", "tag"):
         if getattr(filters, name):
             params[name] = getattr(filters, name)
@@ -147,11 +146,13 @@ def _postgres_search(
 ) -> str:
     """The PostgreSQL search mode for `term` (adding its values to `params`).
 
-    `page_rows` is the page size when the page is in creation order, else 0.
+    `page_rows` is the page size when one page is read, else 0. Only a page in
+    creation order can walk the ordered postings.
     """
     shares = trigram_shares()
     wanted = (filters.status, filters.country, filters.tag)
-    trigram = page_rows and shares.walked_trigram(term, page_rows, wanted)
+    walks = page_rows and filters.sort == "created"
+    trigram = walks and shares.walked_trigram(term, page_rows, wanted)
     if trigram:
         del params["q_pattern"]  # the postings match instead
         params["q_trigram"], params["q_term"] = trigram, term

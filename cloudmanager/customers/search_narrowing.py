@@ -38,13 +38,17 @@ ROW_CHECK_COST = 50.0
 NARROWING = 0.25
 LONGEST_PART = 6
 
+# The planner's estimate of the table's rows (-1 or 0 before its first ANALYZE).
+_TABLE_ROWS = "SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass"
+TABLE_ROWS_SQL = text(_TABLE_ROWS)
 # Block sampling: about SAMPLE_ROWS rows whatever the table's size, without reading it all.
 SAMPLE_SQL = text(
-    "SELECT search_text, status, country, tag_list FROM customers TABLESAMPLE SYSTEM (LEAST(100, :rows * 200.0 / "
-    "GREATEST((SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass), 1))) "
-    "LIMIT :rows"
+    "SELECT search_text, status, country, tag_list FROM customers TABLESAMPLE SYSTEM "
+    f"(LEAST(100, :rows * 200.0 / GREATEST(({_TABLE_ROWS}), 1))) LIMIT :rows"
 )
-TABLE_ROWS_SQL = text("SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass")
+
+# The list's filters: status, country and tag ("" for any).
+Wanted = tuple[str, str, str]
 
 
 class Sampled(NamedTuple):
@@ -55,7 +59,7 @@ class Sampled(NamedTuple):
     country: str = ""
     tag_list: str = ""
 
-    def passes(self, wanted: "Wanted") -> bool:
+    def passes(self, wanted: Wanted) -> bool:
         """True when the row passes the list's filters (`wanted`; "" is any)."""
         status, country, tag = wanted
         return (
@@ -63,10 +67,6 @@ class Sampled(NamedTuple):
             and (not country or self.country == country)
             and (not tag or tag in self.tag_list.split(TAG_SEPARATOR))
         )
-
-
-# The list's filters: status, country and tag ("" for any).
-Wanted = tuple[str, str, str]
 
 
 class TrigramShares:
@@ -144,9 +144,8 @@ def walked_trigram(term: str, page_rows: int, wanted: Wanted, shares: TrigramSha
     if not trigrams or not holding:
         return None
     rarest = min(sorted(trigrams), key=shares.share)
-    term_share = holding / shares.rows
-    trigram_rows = shares.share(rarest) * shares.table_rows
-    walked = min(trigram_rows, page_rows * shares.share(rarest) / term_share)
+    trigram_share, term_share = shares.share(rarest), holding / shares.rows
+    walked = min(trigram_share * shares.table_rows, page_rows * trigram_share / term_share)
     return rarest if walked < term_share * shares.table_rows else None
 
 

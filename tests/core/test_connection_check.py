@@ -1,8 +1,9 @@
-"""PostgreSQL's pool checks each connection with the change stamps' query (core/database.py).
+"""The pool checks each connection with the change stamps' query (core/database.py).
 
-The check replaces the pre-ping's "SELECT 1": a staff page makes one round trip
-less, a dropped connection is still replaced before a page uses it, and a database
-without the stamps' table yet (before its migrations) still works.
+On PostgreSQL the check replaces the pre-ping's "SELECT 1": a staff page makes one
+round trip less, a dropped connection is still replaced before a page uses it, and
+a database without the stamps' table yet (before its migrations) still works. SQLite
+reads the stamps the same way, on the driver's cursor.
 """
 
 import pytest
@@ -19,14 +20,14 @@ def postgres(db):
     return db
 
 
-def test_no_pool_pings_and_postgresql_checks_with_its_own_query(app, db):
+def test_no_pool_pings_and_the_pool_checks_with_its_own_query(app, db):
     assert db.engine.pool._pre_ping is False
     names = [listener.__name__ for listener in db.engine.pool.dispatch.checkout]
-    assert ("check_connection" in names) is (db.engine.dialect.name == "postgresql")
+    assert "check_connection" in names
 
 
 def test_a_staff_page_reads_the_stamps_in_the_check_and_pings_no_more(
-    postgres, client, login_as, count_queries
+    db, client, login_as, count_queries
 ):
     login_as("agent")
     client.get("/customers/")
@@ -36,7 +37,7 @@ def test_a_staff_page_reads_the_stamps_in_the_check_and_pings_no_more(
     assert not any(sql.strip().upper() == "SELECT 1" for sql in counter.statements)
 
 
-def test_a_stamp_moved_elsewhere_is_seen_through_the_check(postgres, client, login_as):
+def test_a_stamp_moved_elsewhere_is_seen_through_the_check(db, client, login_as):
     from cloudmanager.core.change_stamps import request_stamp
 
     login_as("agent")
@@ -49,7 +50,7 @@ def test_a_stamp_moved_elsewhere_is_seen_through_the_check(postgres, client, log
     permissions.ENDPOINTS["test_stamp"] = permissions.SIGNED_IN
     try:
         client.get("/_test/stamp")
-        with postgres.engine.begin() as connection:
+        with db.engine.begin() as connection:
             connection.execute(
                 text("UPDATE change_stamps SET counter = counter + 5 WHERE name = 'users'")
             )
@@ -57,7 +58,7 @@ def test_a_stamp_moved_elsewhere_is_seen_through_the_check(postgres, client, log
     finally:
         permissions.ENDPOINTS.pop("test_stamp", None)
     assert seen[1] == seen[0] + 5
-    assert postgres.session.get(ChangeStamp, "users").counter == seen[1]
+    assert db.session.get(ChangeStamp, "users").counter == seen[1]
 
 
 def test_a_dropped_connection_is_replaced_before_a_page_uses_it(postgres, client, login_as):
@@ -96,5 +97,30 @@ def test_a_failing_check_leaves_no_rows_and_no_transaction(postgres):
         cursor = dbapi_connection.cursor()
         cursor.execute("SELECT 2")  # usable: the failed check left no aborted transaction
         assert cursor.fetchone() == (2,)
+    finally:
+        raw.close()
+
+
+def test_a_failing_check_on_sqlite_leaves_no_rows_and_no_transaction(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's own path")
+    raw = db.engine.raw_connection()
+    try:
+        dbapi_connection = raw.dbapi_connection
+        info = {CHECKED_ROWS: ["stale"]}
+        from cloudmanager.core import database
+
+        original = database._CONNECTION_CHECK["sql"]
+        database._CONNECTION_CHECK["sql"] = "SELECT name FROM no_such_table"
+        try:
+            run_connection_check(db.engine.dialect, dbapi_connection, info)
+        finally:
+            database._CONNECTION_CHECK["sql"] = original
+        assert CHECKED_ROWS not in info
+        assert not dbapi_connection.in_transaction
+        run_connection_check(db.engine.dialect, dbapi_connection, info)
+        expected = raw.dbapi_connection.execute("SELECT name, counter FROM change_stamps")
+        assert info[CHECKED_ROWS] == expected.fetchall()
+        assert not dbapi_connection.in_transaction
     finally:
         raw.close()

@@ -4,6 +4,10 @@ The list is the page staff open most. Through Jinja its 50 rows cost more than
 the query behind them (every cell is an attribute lookup, a filter call and an
 escape, each yielded through the layout's blocks); here a row is one f-string
 with its values escaped. The cells follow the header in `customers/_results.html`.
+
+Our own markup is ASCII (`&middot;`, not "·"): a page of ASCII text joins and
+encodes to UTF-8 as a plain copy, where one other character makes Python widen
+and transcode all 37 KB of it (45 µs, more than the rows cost to build).
 """
 
 from datetime import date
@@ -36,7 +40,7 @@ def customer_rows(rows: Iterable[Any], detail_prefix: str) -> Markup:
     html = []
     # Unpacked in LIST_COLUMNS order: a Row's attribute lookup costs more than the cell.
     for id_, number, kind, name, email, vat_id, country, status, created_on, tags in rows:
-        vat = f" · {escape(vat_id)}" if vat_id else ""
+        vat = f" &middot; {escape(vat_id)}" if vat_id else ""
         html.append(
             f'<tr><td class="text-nowrap font-monospace small">{escape(number)}</td>'
             f'<td><a href="{prefix}{id_}" class="fw-semibold">{escape(name)}</a>'

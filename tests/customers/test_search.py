@@ -271,7 +271,7 @@ def test_links_keep_only_the_order_the_user_chose():
 def test_the_search_page_says_its_order_and_keeps_no_hidden_one(clouds, client, login_as):
     login_as("agent")
     page = client.get("/customers/?q=cloud").get_data(as_text=True)
-    assert "matching “cloud”, newest first" in page
+    assert "matching &ldquo;cloud&rdquo;, newest first" in page
     assert '<input type="hidden" name="sort" value="">' in page
     assert re.search(r'aria-sort="descending"><a class="sort-link" [^>]*>Created', page)
     by_name = client.get("/customers/?q=cloud&sort=name&dir=asc").get_data(as_text=True)

@@ -28,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -258,13 +259,24 @@ PAGES = [
     ("filter country=FR, active", "/customers/?size=50&country=FR&status=active"),
 ]
 REFERENCE_PATH = "/reference"
+# The deep page starts after this (name, id); the reference reads the same keyset page
+# for it (same rows, same query shape), and its first page for every other page.
+DEEP_AFTER = ("Nord Hosting GmbH 1", 1)
 
 
 def deep_cursor_path() -> str:
     """A list URL whose cursor points deep into the table (keyset: same cost)."""
     from cloudmanager.core.pagination import encode_cursor
 
-    return "/customers/?size=50&cursor=" + encode_cursor(["Nord Hosting GmbH 1", 1])
+    return "/customers/?size=50&cursor=" + encode_cursor(list(DEEP_AFTER))
+
+
+def reference_path(path: str | None) -> str:
+    """The reference page to compare `path` (None: the deep page) with."""
+    if path is not None:
+        return REFERENCE_PATH
+    name, id_ = DEEP_AFTER
+    return f"{REFERENCE_PATH}?{urlencode({'after_name': name, 'after_id': id_})}"
 
 
 def median(values: list[float]) -> float:
@@ -287,8 +299,8 @@ def bench_database(label: str, url: str, args) -> list[tuple[str, dict]]:
     ours = start_gunicorn(url, "cloudmanager", args.port + 1, args.workers)
     results = []
     try:
-        ref_url = f"http://127.0.0.1:{args.port}{REFERENCE_PATH}"
         for page_label, path in PAGES:
+            ref_url = f"http://127.0.0.1:{args.port}{reference_path(path)}"
             page_url = f"http://127.0.0.1:{args.port + 1}{path or deep_cursor_path()}"
             rounds = []
             for _ in range(args.rounds):

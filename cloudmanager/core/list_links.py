@@ -2,10 +2,10 @@
 
 Built in Python rather than as Jinja macros: a macro call costs more than the
 string it returns, and a list page makes several of them on every request.
-Both are template globals (`sort_header(...)`, `pager(...)`).
+Both are template globals (`sort_header_row(...)`, `pager(...)`).
 """
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flask import current_app, request
 from markupsafe import Markup, escape
@@ -16,35 +16,39 @@ from cloudmanager.core.urls import list_url
 IDLE_ICON = '<i class="bi bi-chevron-expand sort-idle" aria-hidden="true"></i>'
 
 
-def sort_header(
-    label: str,
-    key: str,
+def sort_header_row(
+    columns: Sequence[tuple[str, str | None, str]],
     current_sort: str | None,
     current_dir: str = "asc",
     endpoint: str | None = None,
     params: Mapping[str, Any] | None = None,
-    **attributes: str,
 ) -> Markup:
-    """A <th> whose link sorts by `key` (ascending first, then toggling); page one.
+    """The <th>s of a list's header row; each column sortable by its key, if it has one.
 
-    `class` (a Python keyword, so passed through `attributes`) sets the cell's class.
-    Every page of a list has the same headers: each is built once per process.
+    `columns` holds (label, sort key or None, CSS class) per column. A sortable
+    column's link sorts by its key (ascending first, then toggling) from page one.
+    Every page of a list has the same header: it is built once per process.
     """
     found = _endpoint(endpoint)
     key_of_call = (
         id(current_app.url_map),
         request.script_root,
-        label,
-        key,
+        tuple(columns),
         current_sort,
         current_dir,
         found,
         tuple((params or {}).items()),
-        attributes.get("class", ""),
     )
     return _HEADERS.get_or_build(
         key_of_call,
-        lambda: _sort_header(label, key, current_sort, current_dir, found, params, **attributes),
+        lambda: Markup("").join(
+            (
+                _sort_header(label, key, current_sort, current_dir, found, params, css_class)
+                if key
+                else Markup("<th{}>{}</th>").format(_th_attributes(css_class), label)
+            )
+            for label, key, css_class in columns
+        ),
     )
 
 
@@ -58,7 +62,7 @@ def _sort_header(
     current_dir: str,
     endpoint: str,
     params: Mapping[str, Any] | None,
-    **attributes: str,
+    css_class: str,
 ) -> Markup:
     is_current = current_sort == key
     ascending = current_dir == "asc"
@@ -76,11 +80,17 @@ def _sort_header(
         )
     else:
         sort_attribute, icon = "", IDLE_ICON
-    css_class = escape(attributes.get("class", ""))
     return Markup(
-        f'<th scope="col" class="{css_class}"{sort_attribute}>'
+        f"<th{_th_attributes(css_class)}{sort_attribute}>"
         f'<a class="sort-link" href="{href}">{escape(label)} {icon}</a></th>'
     )
+
+
+def _th_attributes(css_class: str) -> Markup:
+    """A header cell's scope, and its class if it has one."""
+    if not css_class:
+        return Markup(' scope="col"')
+    return Markup(' scope="col" class="{}"').format(css_class)
 
 
 def pager(

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from cloudmanager.core.csrf_tokens import csrf_token
 from cloudmanager.core.forms import line_messages
-from cloudmanager.core.list_links import pager, sort_header
+from cloudmanager.core.list_links import pager, sort_header_row
 from cloudmanager.core.money import format_money
 from cloudmanager.core.permissions import ROLE_LABELS
 from cloudmanager.core.urls import asset_tags, fixed_url, list_url, static_url
@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(static_url)
     app.add_template_global(list_url)
     app.add_template_global(asset_tags)
-    app.add_template_global(sort_header)
+    app.add_template_global(sort_header_row)
     app.add_template_global(pager)
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 

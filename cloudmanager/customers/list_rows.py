@@ -3,7 +3,7 @@
 The list is the page staff open most. Through Jinja its 50 rows cost more than
 the query behind them (every cell is an attribute lookup, a filter call and an
 escape, each yielded through the layout's blocks); here a row is one f-string
-with its values escaped. The cells follow the header in `customers/_results.html`.
+with its values escaped. The cells follow the header's COLUMNS.
 
 Our own markup is ASCII (`&middot;`, not "·"): a page of ASCII text joins and
 encodes to UTF-8 as a plain copy, where one other character makes Python widen
@@ -25,6 +25,16 @@ from cloudmanager.core.countries import COUNTRIES
 from cloudmanager.core.templating import format_date
 from cloudmanager.customers.tag_list import TAG_SEPARATOR
 
+# The header: (label, sort key or None, CSS class) per column (`sort_header_row`).
+COLUMNS = (
+    ("Number", "number", ""),
+    ("Name", "name", ""),
+    ("Email", None, ""),
+    ("Country", "country", ""),
+    ("Tags", None, ""),
+    ("Status", None, ""),
+    ("Created", "created", "text-end"),
+)
 KIND_LABELS = {"company": "Company"}
 STATUS_BADGES = {"active": '<span class="badge text-bg-success">Active</span>'}
 INACTIVE_BADGE = '<span class="badge text-bg-secondary">Inactive</span>'

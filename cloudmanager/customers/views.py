@@ -20,6 +20,7 @@ from cloudmanager.customers.forms import (
     apply_errors,
     form_values,
 )
+from cloudmanager.customers.list_rows import COLUMNS as CUSTOMER_COLUMNS
 from cloudmanager.customers.list_rows import customer_rows
 from cloudmanager.customers.models import STATUSES, Customer
 from cloudmanager.customers.filter_choices import countries_in_use, known_tags
@@ -32,8 +33,8 @@ from cloudmanager.extensions import db
 
 @bp.context_processor
 def permission_helpers() -> dict:
-    """`can(user, permission)` and the list's row builder in the customer templates."""
-    return {"can": can, "customer_rows": customer_rows}
+    """`can(user, permission)` and the list's header and rows in the customer templates."""
+    return {"can": can, "customer_rows": customer_rows, "customer_columns": CUSTOMER_COLUMNS}
 
 
 def get_customer(customer_id: int) -> Customer:

@@ -4,34 +4,39 @@ from types import SimpleNamespace
 
 from flask import render_template_string
 
-from cloudmanager.core.list_links import pager, sort_header
+from cloudmanager.core.list_links import pager, sort_header_row
+
+NAME = (("Name", "name", ""),)
 
 
 def test_an_idle_column_sorts_ascending_from_page_one(app):
     with app.test_request_context("/customers/?cursor=abc"):
-        html = sort_header("Name", "name", "number", "desc", params={"q": "a&b", "cursor": "abc"})
+        html = sort_header_row(NAME, "number", "desc", params={"q": "a&b", "cursor": "abc"})
     assert 'href="/customers/?q=a%26b&amp;sort=name&amp;dir=asc"' in html
     assert "aria-sort" not in html and "sort-idle" in html
 
 
 def test_the_current_column_shows_its_direction_and_toggles_it(app):
     with app.test_request_context("/customers/"):
-        ascending = sort_header("Name", "name", "name", "asc", endpoint="customers.index")
-        descending = sort_header("Name", "name", "name", "desc", endpoint="customers.index")
+        ascending = sort_header_row(NAME, "name", "asc", endpoint="customers.index")
+        descending = sort_header_row(NAME, "name", "desc", endpoint="customers.index")
     assert 'aria-sort="ascending"' in ascending and "dir=desc" in ascending
     assert "bi-caret-up-fill" in ascending
     assert 'aria-sort="descending"' in descending and "dir=asc" in descending
     assert "bi-caret-down-fill" in descending
 
 
-def test_the_label_and_class_are_escaped_and_class_passes_from_templates(app):
+def test_labels_and_classes_are_escaped_and_a_column_without_key_has_no_link(app):
+    columns = (("<b>Created</b>", "created", "text-end"), ("E&mail", None, ""))
     with app.test_request_context("/customers/"):
         html = render_template_string(
-            '{{ sort_header(label, "created", None, endpoint="customers.index", class="text-end") }}',
-            label="<b>Created</b>",
+            '{{ sort_header_row(columns, None, endpoint="customers.index") }}', columns=columns
         )
-    assert '<th scope="col" class="text-end">' in html
-    assert "&lt;b&gt;Created&lt;/b&gt;" in html
+    created, email = html.split("</th>")[:2]
+    assert created.startswith('<th scope="col" class="text-end">')
+    assert "&lt;b&gt;Created&lt;/b&gt;" in created and "sort=created" in created
+    assert email == '<th scope="col">E&amp;mail'
+    assert html.count("<a ") == 1
 
 
 def test_a_single_page_has_no_pager(app):

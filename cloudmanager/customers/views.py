@@ -20,8 +20,7 @@ from cloudmanager.customers.forms import (
     apply_errors,
     form_values,
 )
-from cloudmanager.customers.list_rows import COLUMNS as CUSTOMER_COLUMNS
-from cloudmanager.customers.list_rows import customer_rows
+from cloudmanager.customers.list_rows import COLUMNS as CUSTOMER_COLUMNS, customer_rows
 from cloudmanager.customers.models import STATUSES, Customer
 from cloudmanager.customers.filter_choices import countries_in_use, known_tags
 from cloudmanager.customers.filters import CustomerFilters

@@ -78,20 +78,25 @@ def test_a_dropped_connection_is_replaced_before_a_page_uses_it(postgres, client
     assert client.get("/customers/").status_code == 200
 
 
-def test_a_failing_check_leaves_no_rows_and_no_transaction(postgres):
+def _check_against_a_missing_table(dialect, dbapi_connection, monkeypatch) -> dict:
+    """Run the check with a query that fails; what it left in the record's info."""
+    from cloudmanager.core import database
+
+    info = {CHECKED_ROWS: ["stale"]}
+    with monkeypatch.context() as patched:
+        patched.setitem(database._CONNECTION_CHECK, "sql", "SELECT name FROM no_such_table")
+        run_connection_check(dialect, dbapi_connection, info)
+    return info
+
+
+def test_a_failing_check_leaves_no_rows_and_no_transaction(postgres, monkeypatch):
     raw = postgres.engine.raw_connection()
     try:
         dbapi_connection = raw.dbapi_connection
-        info = {CHECKED_ROWS: ["stale"]}
-        from cloudmanager.core import database
-
-        original = database._CONNECTION_CHECK["sql"]
-        database._CONNECTION_CHECK["sql"] = "SELECT name FROM no_such_table"
-        try:
-            dbapi_connection.autocommit = False
-            run_connection_check(postgres.engine.dialect, dbapi_connection, info)
-        finally:
-            database._CONNECTION_CHECK["sql"] = original
+        dbapi_connection.autocommit = False
+        info = _check_against_a_missing_table(
+            postgres.engine.dialect, dbapi_connection, monkeypatch
+        )
         assert CHECKED_ROWS not in info
         assert dbapi_connection.autocommit is False
         cursor = dbapi_connection.cursor()
@@ -101,25 +106,17 @@ def test_a_failing_check_leaves_no_rows_and_no_transaction(postgres):
         raw.close()
 
 
-def test_a_failing_check_on_sqlite_leaves_no_rows_and_no_transaction(db):
+def test_a_failing_check_on_sqlite_leaves_no_rows_and_no_transaction(db, monkeypatch):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's own path")
     raw = db.engine.raw_connection()
     try:
         dbapi_connection = raw.dbapi_connection
-        info = {CHECKED_ROWS: ["stale"]}
-        from cloudmanager.core import database
-
-        original = database._CONNECTION_CHECK["sql"]
-        database._CONNECTION_CHECK["sql"] = "SELECT name FROM no_such_table"
-        try:
-            run_connection_check(db.engine.dialect, dbapi_connection, info)
-        finally:
-            database._CONNECTION_CHECK["sql"] = original
+        info = _check_against_a_missing_table(db.engine.dialect, dbapi_connection, monkeypatch)
         assert CHECKED_ROWS not in info
         assert not dbapi_connection.in_transaction
         run_connection_check(db.engine.dialect, dbapi_connection, info)
-        expected = raw.dbapi_connection.execute("SELECT name, counter FROM change_stamps")
+        expected = dbapi_connection.execute("SELECT name, counter FROM change_stamps")
         assert info[CHECKED_ROWS] == expected.fetchall()
         assert not dbapi_connection.in_transaction
     finally:

@@ -192,19 +192,17 @@ def run_connection_check(dialect: Any, dbapi_connection: Any, info: dict) -> Non
     rows, and the caller reads what it needs itself.
     """
     info.pop(CHECKED_ROWS, None)
-    if dialect.name == "sqlite":
-        _read_checked_rows_on_sqlite(dialect, dbapi_connection, info)
+    if dialect.name == "sqlite":  # no server to lose, and a SELECT begins no transaction
+        try:
+            _fetch_checked_rows(dbapi_connection, info)
+        except dialect.loaded_dbapi.Error:
+            pass  # no such table yet: the caller reads what it needs itself
         return
     autocommit = dbapi_connection.autocommit
     try:
         if not autocommit:
             dbapi_connection.autocommit = True  # no transaction left open by the check
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(_CONNECTION_CHECK["sql"])
-            info[CHECKED_ROWS] = cursor.fetchall()
-        finally:
-            cursor.close()
+        _fetch_checked_rows(dbapi_connection, info)
     except dialect.loaded_dbapi.Error as error:
         if dbapi_connection.closed or dialect.is_disconnect(error, dbapi_connection, None):
             raise DisconnectionError() from error
@@ -212,16 +210,14 @@ def run_connection_check(dialect: Any, dbapi_connection: Any, info: dict) -> Non
         dbapi_connection.autocommit = False
 
 
-def _read_checked_rows_on_sqlite(dialect: Any, dbapi_connection: Any, info: dict) -> None:
-    """The check's rows on SQLite, outside any transaction (a SELECT begins none there)."""
+def _fetch_checked_rows(dbapi_connection: Any, info: dict) -> None:
+    """Run the check's query on the driver's own cursor and keep its rows in `info`."""
+    cursor = dbapi_connection.cursor()
     try:
-        cursor = dbapi_connection.execute(_CONNECTION_CHECK["sql"])
-        try:
-            info[CHECKED_ROWS] = cursor.fetchall()
-        finally:
-            cursor.close()
-    except dialect.loaded_dbapi.Error:
-        pass  # no such table yet: the caller reads what it needs itself
+        cursor.execute(_CONNECTION_CHECK["sql"])
+        info[CHECKED_ROWS] = cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def take_checked_rows() -> list | None:

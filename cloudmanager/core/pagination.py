@@ -10,10 +10,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Generic, Mapping, Sequence, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
+from werkzeug.datastructures import MultiDict
 
 from cloudmanager.core.database import read_rows
 from cloudmanager.extensions import db
@@ -77,6 +78,15 @@ def decode_cursor(token: str | None, width: int) -> list[Any] | None:
     if not isinstance(values, list) or len(values) != width:
         return None
     return [_decode_value(v) for v in values]
+
+
+def list_args(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A list page's query arguments as a plain dict (first value of each), to read with `.get`.
+
+    werkzeug's `MultiDict.get` raises and catches an HTTP error for every missing key
+    (1.2 µs each), and a list's filters ask for several that are usually absent.
+    """
+    return args.to_dict() if isinstance(args, MultiDict) else args
 
 
 def clamp_page_size(value: Any, default: int = DEFAULT_PAGE_SIZE) -> int:

@@ -9,9 +9,7 @@ without a search is by name.
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
-
-from cloudmanager.core.pagination import clamp_page_size
+from cloudmanager.core.pagination import clamp_page_size, list_args
 from cloudmanager.customers.models import STATUSES, Customer
 
 SORTS = {
@@ -45,9 +43,7 @@ class CustomerFilters:
     @classmethod
     def from_args(cls, args: Any) -> "CustomerFilters":
         """Read and sanitize filters from `request.args`."""
-        # A plain dict: a MultiDict raises (and catches) an HTTP error for each missing key.
-        if isinstance(args, MultiDict):
-            args = args.to_dict()
+        args = list_args(args)
         order = args.get("sort", "")
         direction = args.get("dir", "")
         return cls(

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from cloudmanager.core.money import ZERO
-from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page
+from cloudmanager.core.pagination import Page, clamp_page_size, keyset_page, list_args
 from cloudmanager.extensions import db
 from cloudmanager.invoices.models import STATUS_LABELS, Invoice
 
@@ -49,6 +49,7 @@ class InvoiceFilters:
     @classmethod
     def from_args(cls, args: Any) -> "InvoiceFilters":
         """Read and sanitize filters from `request.args` (bad values are ignored)."""
+        args = list_args(args)
         status = args.get("status", "")
         return cls(
             status=status if status in STATUS_LABELS else "",
